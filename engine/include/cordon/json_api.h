@@ -1,0 +1,49 @@
+// The Cedar-level API of @cedar-policy/cedar-wasm, as JSON text in and JSON text
+// out, shared by every binding so that all three builds give byte-identical answers.
+//
+//   std::string answer = cordon::json_api::is_authorized(R"({
+//       "principal": {"type": "User", "id": "alice"},
+//       "action": {"type": "Action", "id": "view"},
+//       "resource": {"type": "Photo", "id": "a.jpg"},
+//       "context": {},
+//       "policies": {"staticPolicies": "permit(principal, action, resource);"},
+//       "entities": []
+//   })");
+//   // {"type":"success","response":{"decision":"allow","diagnostics":{"reason":["policy0"],"errors":[]}},"warnings":[]}
+//
+// Malformed input never throws: it answers {"type":"failure","errors":[{"message":..}],"warnings":[]}.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "cordon/policy_set.h"
+
+namespace cordon::json_api {
+
+// cedar-wasm's isAuthorized(call).
+std::string is_authorized(std::string_view call_json);
+
+// Parses the "policies" member of a call ({"staticPolicies": text} or a policy text string).
+Result<PolicySet> policy_set_from_json(std::string_view policies_json);
+
+// Holds pre-parsed policy sets by id, for cedar-wasm's preparsePolicySet and
+// statefulIsAuthorized. Safe to use from several threads.
+class PolicyStore {
+ public:
+  // cedar-wasm's preparsePolicySet(id, policies): {"type":"success"} or a failure.
+  std::string preparse_policy_set(std::string_view id, std::string_view policies_json);
+
+  // cedar-wasm's statefulIsAuthorized(call): like is_authorized, with the policies
+  // named by "preparsedPolicySetId" instead of given in "policies".
+  std::string stateful_is_authorized(std::string_view call_json) const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, PolicySet, std::less<>> sets_;
+};
+
+}  // namespace cordon::json_api

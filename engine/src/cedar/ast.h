@@ -1,0 +1,122 @@
+// The Cedar abstract syntax tree: expressions, scope constraints and policies.
+//
+// Text (parser.h) and JSON (est.h) both produce this tree; the evaluator walks it.
+// Trees are immutable once built and shared between a template and its links.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cedar/value.h"
+#include "cordon/error.h"
+
+namespace cordon::cedar {
+
+enum class Var : uint8_t { principal, action, resource, context };
+const char* var_name(Var v);
+
+enum class ExprKind : uint8_t {
+  literal,       // literal
+  variable,      // var
+  slot,          // var (principal or resource): ?principal / ?resource
+  logical_not,   // args[0]
+  negate,        // args[0]
+  equal,         // args[0] == args[1]
+  not_equal,
+  less,
+  less_equal,
+  greater,
+  greater_equal,
+  in,            // args[0] in args[1]
+  logical_and,
+  logical_or,
+  add,
+  subtract,
+  multiply,
+  contains,      // args[0].contains(args[1])
+  contains_all,
+  contains_any,
+  is_empty,      // args[0].isEmpty()
+  get_tag,       // args[0].getTag(args[1])
+  has_tag,       // args[0].hasTag(args[1])
+  get_attribute, // args[0].name / args[0]["name"]
+  has_attribute, // args[0] has name
+  like,          // args[0] like pattern
+  is_type,       // args[0] is name [in args[1]]
+  if_then_else,  // if args[0] then args[1] else args[2]
+  set,           // [args...]
+  record,        // {keys[i]: args[i]}
+  call,          // extension function or method `name`(args...), receiver first for methods
+};
+
+// One element of a `like` pattern: a run of literal bytes or a wildcard.
+struct PatternElement {
+  bool wildcard = false;
+  std::string literal;
+};
+
+struct Expr;
+using ExprPtr = std::unique_ptr<const Expr>;
+
+struct Expr {
+  ExprKind kind = ExprKind::literal;
+  Var var = Var::principal;
+  Value literal;
+  std::string name;
+  std::vector<ExprPtr> args;
+  std::vector<std::string> keys;
+  std::vector<PatternElement> pattern;
+  uint32_t offset = 0;  // where the expression starts in its source text
+  uint32_t length = 0;
+};
+
+enum class Effect : uint8_t { permit, forbid };
+
+// A scope constraint on principal, action or resource.
+struct ScopeConstraint {
+  enum class Op : uint8_t { any, equal, in, is, is_in, in_set };
+  Op op = Op::any;
+  std::string entity_type;        // is, is_in
+  bool slot = false;              // equal/in/is_in against ?principal or ?resource
+  EntityUid entity;               // equal, in, is_in (when not a slot)
+  std::vector<EntityUid> entities;  // in_set (action in [..])
+};
+
+struct Condition {
+  bool is_when = true;
+  ExprPtr expr;
+};
+
+// What a policy says, shared between a template and the policies linked from it.
+struct PolicyBody {
+  Effect effect = Effect::permit;
+  ScopeConstraint principal;
+  ScopeConstraint action;
+  ScopeConstraint resource;
+  std::vector<Condition> conditions;
+  std::vector<std::pair<std::string, std::string>> annotations;
+  SourceLocation location;
+  bool has_principal_slot() const { return principal.slot; }
+  bool has_resource_slot() const { return resource.slot; }
+  bool is_template() const { return principal.slot || resource.slot; }
+  const std::string* annotation(std::string_view key) const {
+    for (const auto& [k, v] : annotations)
+      if (k == key) return &v;
+    return nullptr;
+  }
+};
+
+// A policy ready to evaluate: a body plus, for a template link, the slot values.
+struct Policy {
+  std::string id;
+  std::shared_ptr<const PolicyBody> body;
+  std::optional<EntityUid> principal_slot;
+  std::optional<EntityUid> resource_slot;
+  std::string template_id;  // empty unless linked from a template
+};
+
+}  // namespace cordon::cedar

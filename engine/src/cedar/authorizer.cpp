@@ -1,0 +1,45 @@
+#include "cordon/authorizer.h"
+
+#include <algorithm>
+
+#include "cedar/answer_json.h"
+#include "cedar/entity_store.h"
+#include "cedar/evaluator.h"
+#include "cedar/policy_set_data.h"
+
+namespace cordon {
+
+Response is_authorized(const Request& request, const PolicySet& policies,
+                       const Entities& entities) {
+  cedar::Evaluator evaluator(request.data(), entities.store());
+  std::vector<std::string> permits, forbids;
+  Response response;
+  for (const auto& policy : policies.data().policies) {
+    switch (evaluator.evaluate(policy)) {
+      case cedar::Satisfied::yes:
+        (policy.body->effect == cedar::Effect::forbid ? forbids : permits).push_back(policy.id);
+        break;
+      case cedar::Satisfied::error:
+        response.errors.push_back({policy.id, "error while evaluating policy `" + policy.id +
+                                                  "`: " + evaluator.error()});
+        break;
+      case cedar::Satisfied::no: break;
+    }
+  }
+  // Forbid overrides permit; with neither, the default is deny.
+  if (!forbids.empty()) {
+    response.decision = Decision::deny;
+    response.reason = std::move(forbids);
+  } else if (!permits.empty()) {
+    response.decision = Decision::allow;
+    response.reason = std::move(permits);
+  }
+  std::sort(response.reason.begin(), response.reason.end());
+  std::sort(response.errors.begin(), response.errors.end(),
+            [](const PolicyError& a, const PolicyError& b) { return a.policy_id < b.policy_id; });
+  return response;
+}
+
+std::string Response::to_json() const { return cedar::response_to_json(*this).dump(); }
+
+}  // namespace cordon

@@ -1,0 +1,40 @@
+// The entity store behind cordon::Entities: attributes, tags and the transitive
+// closure of each entity's parents, computed once when the store is built.
+#pragma once
+
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "cedar/value.h"
+
+namespace cordon::detail {
+
+struct Entity {
+  cedar::EntityUid uid;
+  cedar::Value attrs = cedar::Value::record({});  // a record
+  cedar::Value tags = cedar::Value::record({});   // a record
+  std::vector<cedar::EntityUid> parents;
+  std::unordered_set<cedar::EntityUid, cedar::EntityUidHash> ancestors;  // transitive
+};
+
+struct EntityStore {
+  std::unordered_map<cedar::EntityUid, Entity, cedar::EntityUidHash> entities;
+
+  const Entity* find(const cedar::EntityUid& uid) const {
+    auto it = entities.find(uid);
+    return it == entities.end() ? nullptr : &it->second;
+  }
+
+  // Cedar's `in` on entities: equal, or `ancestor` is among `uid`'s ancestors.
+  bool is_in(const cedar::EntityUid& uid, const cedar::EntityUid& ancestor) const {
+    if (uid == ancestor) return true;
+    const Entity* e = find(uid);
+    return e && e->ancestors.count(ancestor) > 0;
+  }
+
+  // Fills every entity's ancestors from the parents (handles cycles).
+  void compute_ancestors();
+};
+
+}  // namespace cordon::detail

@@ -1,0 +1,409 @@
+#include "cedar/evaluator.h"
+
+#include "cedar/extensions.h"
+
+namespace cordon::cedar {
+
+const char* var_name(Var v) {
+  switch (v) {
+    case Var::principal: return "principal";
+    case Var::action: return "action";
+    case Var::resource: return "resource";
+    case Var::context: return "context";
+  }
+  return "?";
+}
+
+bool matches_pattern(std::string_view text, const std::vector<PatternElement>& pattern) {
+  // Greedy matching with backtracking to the last wildcard: linear in practice, and
+  // never exponential (the classic glob algorithm).
+  size_t t = 0, p = 0;
+  size_t star_p = SIZE_MAX, star_t = 0;
+  while (true) {
+    if (p < pattern.size() && pattern[p].wildcard) {
+      star_p = p++;
+      star_t = t;
+      continue;
+    }
+    if (p < pattern.size()) {
+      const std::string& lit = pattern[p].literal;
+      if (t + lit.size() <= text.size() && text.compare(t, lit.size(), lit) == 0) {
+        t += lit.size();
+        ++p;
+        continue;
+      }
+    } else if (t == text.size()) {
+      return true;
+    }
+    if (star_p == SIZE_MAX || star_t >= text.size()) return false;
+    // Let the last wildcard absorb one more byte and retry.
+    p = star_p + 1;
+    t = ++star_t;
+  }
+}
+
+bool Evaluator::fail(std::string message) {
+  error_ = std::move(message);
+  return false;
+}
+
+bool Evaluator::type_error(const char* expected, const Value& got) {
+  return fail(std::string("type error: expected ") + expected + ", got " + type_name(got));
+}
+
+bool Evaluator::eval_bool(const Expr& e, bool& out) {
+  Value v;
+  if (!eval(e, v)) return false;
+  if (!v.is_bool()) return type_error("bool", v);
+  out = v.as_bool();
+  return true;
+}
+
+bool Evaluator::eval_integer(const Expr& e, int64_t& out) {
+  Value v;
+  if (!eval(e, v)) return false;
+  if (!v.is_integer()) return type_error("long", v);
+  out = v.as_integer();
+  return true;
+}
+
+bool Evaluator::in(const Value& lhs, const Value& rhs, bool& out) {
+  if (!lhs.is_entity()) return type_error("entity", lhs);
+  const EntityUid& uid = lhs.as_entity();
+  if (rhs.is_entity()) {
+    out = entities_.is_in(uid, rhs.as_entity());
+    return true;
+  }
+  if (rhs.is_set()) {
+    out = false;
+    for (const auto& element : rhs.as_set()) {
+      if (!element.is_entity()) return type_error("set of entities", element);
+    }
+    for (const auto& element : rhs.as_set()) {
+      if (entities_.is_in(uid, element.as_entity())) {
+        out = true;
+        break;
+      }
+    }
+    return true;
+  }
+  return type_error("entity or set of entities", rhs);
+}
+
+bool Evaluator::attribute(const Value& target, const std::string& name, Value& out) {
+  if (target.is_entity()) {
+    const auto* entity = entities_.find(target.as_entity());
+    if (!entity)
+      return fail("entity `" + target.as_entity().to_cedar() + "` does not exist");
+    const auto& attrs = entity->attrs.as_record();
+    auto it = attrs.find(name);
+    if (it == attrs.end())
+      return fail("`" + target.as_entity().to_cedar() + "` does not have the attribute `" + name +
+                  "`");
+    out = it->second;
+    return true;
+  }
+  if (target.is_record()) {
+    const auto& fields = target.as_record();
+    auto it = fields.find(name);
+    if (it == fields.end()) return fail("record does not have the attribute `" + name + "`");
+    out = it->second;
+    return true;
+  }
+  return type_error("entity or record", target);
+}
+
+bool Evaluator::has_attribute(const Value& target, const std::string& name, bool& out) {
+  if (target.is_entity()) {
+    const auto* entity = entities_.find(target.as_entity());
+    out = entity && entity->attrs.as_record().count(name) > 0;
+    return true;
+  }
+  if (target.is_record()) {
+    out = target.as_record().count(name) > 0;
+    return true;
+  }
+  return type_error("entity or record", target);
+}
+
+bool Evaluator::compare(ExprKind kind, const Value& a, const Value& b, bool& out) {
+  int c;
+  if (a.is_integer() && b.is_integer()) {
+    c = a.as_integer() < b.as_integer() ? -1 : a.as_integer() > b.as_integer() ? 1 : 0;
+  } else if (a.is_extension() && b.is_extension()) {
+    std::string err;
+    if (!compare_extension(a, b, c, err)) return fail(err);
+  } else {
+    const Value& bad = (a.is_integer() || (a.is_extension() &&
+                                           is_ordered_extension(a.as_extension().type)))
+                           ? b
+                           : a;
+    return type_error("long, datetime or duration of the same type on both sides", bad);
+  }
+  switch (kind) {
+    case ExprKind::less: out = c < 0; break;
+    case ExprKind::less_equal: out = c <= 0; break;
+    case ExprKind::greater: out = c > 0; break;
+    default: out = c >= 0; break;
+  }
+  return true;
+}
+
+bool Evaluator::eval(const Expr& e, Value& out) {
+  switch (e.kind) {
+    case ExprKind::literal: out = e.literal; return true;
+    case ExprKind::variable:
+      switch (e.var) {
+        case Var::principal: out = request_.principal; return true;
+        case Var::action: out = request_.action; return true;
+        case Var::resource: out = request_.resource; return true;
+        case Var::context: out = request_.context; return true;
+      }
+      return fail("unknown variable");
+    case ExprKind::slot: return fail("template slot in an expression");
+    case ExprKind::logical_not: {
+      bool b;
+      if (!eval_bool(*e.args[0], b)) return false;
+      out = Value::boolean(!b);
+      return true;
+    }
+    case ExprKind::negate: {
+      int64_t i;
+      if (!eval_integer(*e.args[0], i)) return false;
+      if (i == INT64_MIN) return fail("integer overflow while negating " + std::to_string(i));
+      out = Value::integer(-i);
+      return true;
+    }
+    case ExprKind::equal:
+    case ExprKind::not_equal: {
+      Value a, b;
+      if (!eval(*e.args[0], a) || !eval(*e.args[1], b)) return false;
+      bool same = a == b;
+      out = Value::boolean(e.kind == ExprKind::equal ? same : !same);
+      return true;
+    }
+    case ExprKind::less:
+    case ExprKind::less_equal:
+    case ExprKind::greater:
+    case ExprKind::greater_equal: {
+      Value a, b;
+      if (!eval(*e.args[0], a) || !eval(*e.args[1], b)) return false;
+      bool r;
+      if (!compare(e.kind, a, b, r)) return false;
+      out = Value::boolean(r);
+      return true;
+    }
+    case ExprKind::in: {
+      Value a, b;
+      if (!eval(*e.args[0], a) || !eval(*e.args[1], b)) return false;
+      bool r;
+      if (!in(a, b, r)) return false;
+      out = Value::boolean(r);
+      return true;
+    }
+    case ExprKind::logical_and:
+    case ExprKind::logical_or: {
+      bool l;
+      if (!eval_bool(*e.args[0], l)) return false;
+      bool short_circuit = e.kind == ExprKind::logical_and ? !l : l;
+      if (short_circuit) {
+        out = Value::boolean(l);
+        return true;
+      }
+      bool r;
+      if (!eval_bool(*e.args[1], r)) return false;
+      out = Value::boolean(r);
+      return true;
+    }
+    case ExprKind::add:
+    case ExprKind::subtract:
+    case ExprKind::multiply: {
+      int64_t a, b, r;
+      if (!eval_integer(*e.args[0], a) || !eval_integer(*e.args[1], b)) return false;
+      bool overflow = e.kind == ExprKind::add        ? __builtin_add_overflow(a, b, &r)
+                      : e.kind == ExprKind::subtract ? __builtin_sub_overflow(a, b, &r)
+                                                     : __builtin_mul_overflow(a, b, &r);
+      if (overflow) {
+        const char* op = e.kind == ExprKind::add ? "+" : e.kind == ExprKind::subtract ? "-" : "*";
+        return fail("integer overflow while computing " + std::to_string(a) + " " + op + " " +
+                    std::to_string(b));
+      }
+      out = Value::integer(r);
+      return true;
+    }
+    case ExprKind::contains: {
+      Value set, item;
+      if (!eval(*e.args[0], set) || !eval(*e.args[1], item)) return false;
+      if (!set.is_set()) return type_error("set", set);
+      out = Value::boolean(set.set_contains(item));
+      return true;
+    }
+    case ExprKind::contains_all:
+    case ExprKind::contains_any: {
+      Value a, b;
+      if (!eval(*e.args[0], a) || !eval(*e.args[1], b)) return false;
+      if (!a.is_set()) return type_error("set", a);
+      if (!b.is_set()) return type_error("set", b);
+      bool all = e.kind == ExprKind::contains_all;
+      bool result = all;
+      for (const auto& item : b.as_set()) {
+        bool found = a.set_contains(item);
+        if (all && !found) {
+          result = false;
+          break;
+        }
+        if (!all && found) {
+          result = true;
+          break;
+        }
+      }
+      out = Value::boolean(result);
+      return true;
+    }
+    case ExprKind::is_empty: {
+      Value set;
+      if (!eval(*e.args[0], set)) return false;
+      if (!set.is_set()) return type_error("set", set);
+      out = Value::boolean(set.as_set().empty());
+      return true;
+    }
+    case ExprKind::get_tag:
+    case ExprKind::has_tag: {
+      Value target, key;
+      if (!eval(*e.args[0], target) || !eval(*e.args[1], key)) return false;
+      if (!target.is_entity()) return type_error("entity", target);
+      if (!key.is_string()) return type_error("string", key);
+      const auto* entity = entities_.find(target.as_entity());
+      if (e.kind == ExprKind::has_tag) {
+        out = Value::boolean(entity && entity->tags.as_record().count(key.as_string()) > 0);
+        return true;
+      }
+      if (!entity) return fail("entity `" + target.as_entity().to_cedar() + "` does not exist");
+      const auto& tags = entity->tags.as_record();
+      auto it = tags.find(key.as_string());
+      if (it == tags.end())
+        return fail("`" + target.as_entity().to_cedar() + "` does not have the tag `" +
+                    key.as_string() + "`");
+      out = it->second;
+      return true;
+    }
+    case ExprKind::get_attribute: {
+      Value target;
+      if (!eval(*e.args[0], target)) return false;
+      return attribute(target, e.name, out);
+    }
+    case ExprKind::has_attribute: {
+      Value target;
+      if (!eval(*e.args[0], target)) return false;
+      bool r;
+      if (!has_attribute(target, e.name, r)) return false;
+      out = Value::boolean(r);
+      return true;
+    }
+    case ExprKind::like: {
+      Value text;
+      if (!eval(*e.args[0], text)) return false;
+      if (!text.is_string()) return type_error("string", text);
+      out = Value::boolean(matches_pattern(text.as_string(), e.pattern));
+      return true;
+    }
+    case ExprKind::is_type: {
+      Value target;
+      if (!eval(*e.args[0], target)) return false;
+      if (!target.is_entity()) return type_error("entity", target);
+      bool r = target.as_entity().type == e.name;
+      if (r && e.args.size() > 1) {
+        // `e is T in x` is `e is T && e in x`: x is evaluated only when the type matches.
+        Value group;
+        if (!eval(*e.args[1], group)) return false;
+        bool inside;
+        if (!in(target, group, inside)) return false;
+        r = r && inside;
+      }
+      out = Value::boolean(r);
+      return true;
+    }
+    case ExprKind::if_then_else: {
+      bool c;
+      if (!eval_bool(*e.args[0], c)) return false;
+      return eval(*e.args[c ? 1 : 2], out);
+    }
+    case ExprKind::set: {
+      SetElements elements;
+      elements.reserve(e.args.size());
+      for (const auto& a : e.args) {
+        Value v;
+        if (!eval(*a, v)) return false;
+        elements.push_back(std::move(v));
+      }
+      out = Value::set(std::move(elements));
+      return true;
+    }
+    case ExprKind::record: {
+      RecordFields fields;
+      for (size_t i = 0; i < e.args.size(); ++i) {
+        Value v;
+        if (!eval(*e.args[i], v)) return false;
+        fields.emplace(e.keys[i], std::move(v));
+      }
+      out = Value::record(std::move(fields));
+      return true;
+    }
+    case ExprKind::call: {
+      std::vector<Value> args;
+      args.reserve(e.args.size());
+      for (const auto& a : e.args) {
+        Value v;
+        if (!eval(*a, v)) return false;
+        args.push_back(std::move(v));
+      }
+      std::string err;
+      if (!call_extension(e.name, args, out, err)) return fail(std::move(err));
+      return true;
+    }
+  }
+  return fail("unknown expression");
+}
+
+bool Evaluator::scope_matches(const ScopeConstraint& c, const Value& var,
+                              const std::optional<EntityUid>& slot) const {
+  const EntityUid& uid = var.as_entity();
+  const EntityUid* target = &c.entity;
+  if (c.slot) {
+    if (!slot) return false;  // an unlinked template never matches
+    target = &*slot;
+  }
+  switch (c.op) {
+    case ScopeConstraint::Op::any: return true;
+    case ScopeConstraint::Op::equal: return uid == *target;
+    case ScopeConstraint::Op::in: return entities_.is_in(uid, *target);
+    case ScopeConstraint::Op::is: return uid.type == c.entity_type;
+    case ScopeConstraint::Op::is_in:
+      return uid.type == c.entity_type && entities_.is_in(uid, *target);
+    case ScopeConstraint::Op::in_set:
+      for (const auto& e : c.entities) {
+        if (entities_.is_in(uid, e)) return true;
+      }
+      return false;
+  }
+  return false;
+}
+
+Satisfied Evaluator::evaluate(const Policy& policy) {
+  policy_ = &policy;
+  const PolicyBody& body = *policy.body;
+  static const std::optional<EntityUid> no_slot;
+  if (!scope_matches(body.principal, request_.principal, policy.principal_slot) ||
+      !scope_matches(body.action, request_.action, no_slot) ||
+      !scope_matches(body.resource, request_.resource, policy.resource_slot)) {
+    return Satisfied::no;
+  }
+  for (const auto& condition : body.conditions) {
+    bool b;
+    if (!eval_bool(*condition.expr, b)) return Satisfied::error;
+    if (b != condition.is_when) return Satisfied::no;
+  }
+  return Satisfied::yes;
+}
+
+}  // namespace cordon::cedar

@@ -1,0 +1,40 @@
+// The Cedar policy text parser: text -> AST (ast.h).
+//
+// Errors carry file:line:col and say what was expected. Nesting deeper than
+// kMaxNestingDepth is an error rather than a stack overflow.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cedar/ast.h"
+#include "cordon/error.h"
+
+namespace cordon::cedar {
+
+inline constexpr int kMaxNestingDepth = 200;
+
+struct ParsedPolicy {
+  std::shared_ptr<const PolicyBody> body;
+  std::string id;  // from @id("..."), else policyN by position
+};
+
+// Parses a sequence of policies and templates.
+Result<std::vector<ParsedPolicy>> parse_policies(std::string_view text, std::string_view file_name);
+
+// Parses one entity reference written as Cedar text, e.g. `Photos::Photo::"a.jpg"`.
+Result<EntityUid> parse_entity_uid(std::string_view text);
+
+// Parses an entity type name, e.g. `Photos::Photo`.
+Result<std::string> parse_entity_type(std::string_view text);
+
+// Parses one expression (used by the JSON policy format and tests).
+Result<ExprPtr> parse_expression(std::string_view text, std::string_view file_name = {});
+
+// Line and column (from 1) of a byte offset in text.
+SourceLocation locate(std::string_view text, std::string_view file_name, uint32_t offset,
+                      uint32_t length = 0);
+
+}  // namespace cordon::cedar
