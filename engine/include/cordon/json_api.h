@@ -27,9 +27,6 @@ namespace cordon::json_api {
 // cedar-wasm's isAuthorized(call).
 std::string is_authorized(std::string_view call_json);
 
-// Parses the "policies" member of a call ({"staticPolicies": text} or a policy text string).
-Result<PolicySet> policy_set_from_json(std::string_view policies_json);
-
 // Holds pre-parsed policy sets by id, for cedar-wasm's preparsePolicySet and
 // statefulIsAuthorized. Safe to use from several threads.
 class PolicyStore {

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "cordon/entity_ref.h"
 #include "cordon/error.h"
 
 namespace cordon {
@@ -22,12 +23,6 @@ namespace cordon {
 namespace detail {
 struct RequestData;
 }
-
-// An entity reference by type and id, e.g. {"Photo", "vacation.jpg"}.
-struct EntityRef {
-  std::string type;
-  std::string id;
-};
 
 class Request {
  public:

@@ -130,15 +130,10 @@ bool Evaluator::compare(ExprKind kind, const Value& a, const Value& b, bool& out
   int c;
   if (a.is_integer() && b.is_integer()) {
     c = a.as_integer() < b.as_integer() ? -1 : a.as_integer() > b.as_integer() ? 1 : 0;
-  } else if (a.is_extension() && b.is_extension()) {
+  } else {
+    // Datetimes and durations; every other mix is a type error worded by the extension.
     std::string err;
     if (!compare_extension(a, b, c, err)) return fail(err);
-  } else {
-    const Value& bad = (a.is_integer() || (a.is_extension() &&
-                                           is_ordered_extension(a.as_extension().type)))
-                           ? b
-                           : a;
-    return type_error("long, datetime or duration of the same type on both sides", bad);
   }
   switch (kind) {
     case ExprKind::less: out = c < 0; break;

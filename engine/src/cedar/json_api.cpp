@@ -3,6 +3,7 @@
 #include "cedar/answer_json.h"
 #include "cedar/entities_json.h"
 #include "cedar/json_value.h"
+#include "cedar/policy_set_json.h"
 #include "cedar/request_json.h"
 #include "cordon/authorizer.h"
 
@@ -17,34 +18,6 @@ Error call_error(ErrorKind kind, std::string message) {
   err.kind = kind;
   err.message = std::move(message);
   return err;
-}
-
-// The "policies" member: {"staticPolicies": text}, or policy text directly.
-Result<PolicySet> policies_from_json_value(const json& j) {
-  if (j.is_string()) return PolicySet::parse(j.get<std::string>());
-  if (!j.is_object())
-    return call_error(ErrorKind::parse,
-                      "`policies` must be policy text or {\"staticPolicies\": text}");
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
-    if (key == "staticPolicies") {
-      if (!it.value().is_string())
-        return call_error(ErrorKind::parse,
-                          "`staticPolicies` in the JSON policy format is not supported yet; "
-                          "give the policies as Cedar text");
-    } else if (key == "templates" || key == "templateLinks") {
-      bool empty = it.value().is_null() || (it.value().is_object() && it.value().empty()) ||
-                   (it.value().is_array() && it.value().empty());
-      if (!empty)
-        return call_error(ErrorKind::parse, "`" + key + "` are not supported yet");
-    } else {
-      return call_error(ErrorKind::parse, "unknown key `" + key + "` in `policies` (expected "
-                                          "staticPolicies, templates, templateLinks)");
-    }
-  }
-  auto text = j.find("staticPolicies");
-  if (text == j.end()) return PolicySet();
-  return PolicySet::parse(text->get<std::string>());
 }
 
 Result<Entities> entities_member(const json& call) {
@@ -91,12 +64,6 @@ Result<json> parse_call(std::string_view text) {
 
 }  // namespace
 
-Result<PolicySet> policy_set_from_json(std::string_view policies_json) {
-  auto parsed = cedar::parse_json(policies_json, {}, "policies");
-  if (!parsed) return parsed.error();
-  return policies_from_json_value(parsed.value());
-}
-
 std::string is_authorized(std::string_view call_json) {
   auto call = parse_call(call_json);
   if (!call) return cedar::failure_answer({call.error()});
@@ -107,13 +74,13 @@ std::string is_authorized(std::string_view call_json) {
   auto policies_it = call->find("policies");
   if (policies_it == call->end())
     return cedar::failure_answer({call_error(ErrorKind::request, "the call has no `policies`")});
-  auto policies = policies_from_json_value(*policies_it);
+  auto policies = policy_set_from_json_value(*policies_it);
   if (!policies) return cedar::failure_answer({policies.error()});
   return answer(*call, *policies);
 }
 
 std::string PolicyStore::preparse_policy_set(std::string_view id, std::string_view policies_json) {
-  auto policies = policy_set_from_json(policies_json);
+  auto policies = PolicySet::from_json(policies_json);
   if (!policies) return cedar::failure_answer({policies.error()}, /*with_warnings=*/false);
   std::lock_guard<std::mutex> lock(mutex_);
   sets_.insert_or_assign(std::string(id), std::move(policies).value());
