@@ -8,8 +8,38 @@ namespace cordon::cedar {
 using nlohmann::json;
 
 Result<json> parse_json(std::string_view text, std::string_view file_name, const char* what) {
+  // Duplicate keys are an error, not "last one wins": a repeated key in a policy input
+  // is almost always a mistake that would otherwise silently change a decision.
+  std::vector<std::vector<std::string>> open_objects;
+  std::string duplicate;
+  auto check_keys = [&](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start: open_objects.emplace_back(); break;
+      case json::parse_event_t::object_end:
+        if (!open_objects.empty()) open_objects.pop_back();
+        break;
+      case json::parse_event_t::key: {
+        auto& keys = open_objects.back();
+        const std::string& key = parsed.get_ref<const std::string&>();
+        for (const auto& k : keys)
+          if (k == key && duplicate.empty()) duplicate = key;
+        keys.push_back(key);
+        break;
+      }
+      default: break;
+    }
+    return true;
+  };
   try {
-    return json::parse(text.begin(), text.end());
+    json result = json::parse(text.begin(), text.end(), check_keys);
+    if (!duplicate.empty()) {
+      Error err;
+      err.kind = ErrorKind::json;
+      err.message = std::string(what) + " has a duplicate key `" + duplicate + "`";
+      err.location.file = std::string(file_name);
+      return err;
+    }
+    return result;
   } catch (const json::parse_error& e) {
     Error err;
     err.kind = ErrorKind::json;
@@ -85,7 +115,8 @@ bool record_from_json(const json& j, Value& out, std::string& error, int depth) 
   for (auto it = j.begin(); it != j.end(); ++it) {
     Value v;
     if (!value_from_json(it.value(), v, error, depth + 1)) {
-      error = "in attribute `" + it.key() + "`: " + error;
+      // Name only the outermost attribute, so deep nesting does not make a huge message.
+      if (depth == 0) error = "in attribute `" + it.key() + "`: " + error;
       return false;
     }
     fields.emplace(it.key(), std::move(v));
