@@ -26,6 +26,9 @@ enum class ErrorKind {
   evaluation,  // a policy that errored while being evaluated
   limit,       // input beyond a safety limit (nesting depth, size)
   io,          // a file that cannot be read
+  bundle,      // a policy bundle that is malformed, inconsistent or refers to unknown names
+  signature,   // a bundle signature that is missing, malformed or does not verify
+  domain,      // a route, payload, event or gate input that is malformed
 };
 
 const char* to_string(ErrorKind kind);

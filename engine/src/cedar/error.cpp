@@ -14,6 +14,9 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::evaluation: return "evaluation";
     case ErrorKind::limit: return "limit";
     case ErrorKind::io: return "io";
+    case ErrorKind::bundle: return "bundle";
+    case ErrorKind::signature: return "signature";
+    case ErrorKind::domain: return "domain";
   }
   return "unknown";
 }
