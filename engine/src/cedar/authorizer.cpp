@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cedar/answer_json.h"
+#include "cedar/authorize.h"
 #include "cedar/entity_store.h"
 #include "cedar/evaluator.h"
 #include "cedar/policy_set_data.h"
@@ -11,10 +12,17 @@ namespace cordon {
 
 Response is_authorized(const Request& request, const PolicySet& policies,
                        const Entities& entities) {
-  cedar::Evaluator evaluator(request.data(), entities.store());
+  return cedar::authorize(request.data(), policies.data(), entities.store());
+}
+
+namespace cedar {
+
+Response authorize(const detail::RequestData& request, const detail::PolicySetData& policies,
+                   const detail::EntityStore& entities) {
+  cedar::Evaluator evaluator(request, entities);
   std::vector<std::string> permits, forbids;
   Response response;
-  for (const auto& policy : policies.data().policies) {
+  for (const auto& policy : policies.policies) {
     switch (evaluator.evaluate(policy)) {
       case cedar::Satisfied::yes:
         (policy.body->effect == cedar::Effect::forbid ? forbids : permits).push_back(policy.id);
@@ -39,6 +47,8 @@ Response is_authorized(const Request& request, const PolicySet& policies,
             [](const PolicyError& a, const PolicyError& b) { return a.policy_id < b.policy_id; });
   return response;
 }
+
+}  // namespace cedar
 
 std::string Response::to_json() const { return cedar::response_to_json(*this).dump(); }
 

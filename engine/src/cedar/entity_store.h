@@ -20,10 +20,14 @@ struct Entity {
 
 struct EntityStore {
   std::unordered_map<cedar::EntityUid, Entity, cedar::EntityUidHash> entities;
+  // Entities not found here are looked up in `base`: a request-time overlay (the
+  // session's user) on top of a bundle's static entities, without copying them.
+  const EntityStore* base = nullptr;
 
   const Entity* find(const cedar::EntityUid& uid) const {
     auto it = entities.find(uid);
-    return it == entities.end() ? nullptr : &it->second;
+    if (it != entities.end()) return &it->second;
+    return base ? base->find(uid) : nullptr;
   }
 
   // Cedar's `in` on entities: equal, or `ancestor` is among `uid`'s ancestors.

@@ -1,0 +1,90 @@
+// Route decisions: may this session call this route on this surface, and what must
+// the caller do about it (status, redirect, audit entry, rate limit, scrubbing)?
+//
+//   auto request = cordon::RouteRequest::from_json(R"({"method": "GET",
+//       "path": "/api/dashboard/acme", "surface": "mobile",
+//       "session": {"user": "pat", "roles": ["staff"], "tenant": "acme", "status": "active"}})");
+//   cordon::RouteDecision d = cordon::decide_route(bundle, *request);
+//   d.allow; d.status; d.obligations.scrub_profile; d.explanation;
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cordon/authorizer.h"
+#include "cordon/bundle.h"
+
+namespace cordon {
+
+struct Session {
+  std::string user;
+  std::vector<std::string> roles;
+  std::string tenant;
+  std::string status;  // "active", "disabled", ...
+};
+
+struct RouteRequest {
+  std::string method;
+  std::string path;                          // without the query string
+  std::map<std::string, std::string> query;  // decoded query parameters
+  std::optional<Session> session;
+  std::string surface;
+  // What the caller verified for each credential it checked: "valid", "invalid",
+  // "missing" (not presented) or "unset" (no secret configured on the server).
+  std::map<std::string, std::string> credentials;
+
+  // {"method","path","query"?,"session"?,"surface","credentials"?}; "path" may carry a
+  // query string, which is then decoded into `query`.
+  static Result<RouteRequest> from_json(std::string_view json);
+};
+
+struct DeterminingPolicy {
+  std::string id;
+  std::string effect;   // "permit" or "forbid"
+  std::string message;  // the policy's @message, if any
+};
+
+struct Obligations {
+  std::string audit_action;  // empty: no audit entry required
+  std::string rate_limit;
+  std::string scrub_profile;
+  std::string credential;
+  bool revoke_session = false;
+};
+
+struct RouteDecision {
+  bool allow = false;
+  int status = 403;
+  std::string redirect;
+  std::string route;   // the matched pattern, "GET /api/dashboard/:tenantId"; empty if none
+  std::string action;  // the Cedar action
+  std::string tenant;
+  std::map<std::string, std::string> params;
+  std::vector<DeterminingPolicy> determining;
+  std::vector<PolicyError> errors;
+  Obligations obligations;
+  std::vector<std::string> explanation;  // sentences an auditor can read
+
+  std::string to_json() const;
+};
+
+RouteDecision decide_route(const Bundle& bundle, const RouteRequest& request);
+
+// The access matrix: for each role and route, whether a user with that role (of the
+// route's tenant, active, on `surface`) is allowed, denied, or "conditional" (the answer
+// depends on the tenant or the credential).
+struct AccessMatrix {
+  std::vector<std::string> roles;
+  std::vector<std::string> routes;
+  std::vector<std::vector<std::string>> cells;  // [route][role]: "allow", "deny", "conditional"
+  std::string to_markdown() const;
+  std::string to_csv() const;
+  std::string to_html() const;  // a self-contained page
+  std::string to_json() const;
+};
+
+AccessMatrix access_matrix(const Bundle& bundle, std::string_view surface = "desktop");
+
+}  // namespace cordon
