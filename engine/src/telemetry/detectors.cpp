@@ -1,0 +1,360 @@
+#include "telemetry/detectors.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace cordon::telemetry {
+
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_token_char(char c) {
+  return is_alnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' ||
+         c == '=';
+}
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool starts_with_ci(std::string_view text, size_t at, std::string_view word) {
+  if (at + word.size() > text.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i)
+    if (lower(text[at + i]) != word[i]) return false;
+  return true;
+}
+
+// ---- email: local@domain.tld ----
+std::vector<Match> find_emails(std::string_view t) {
+  std::vector<Match> out;
+  auto local_char = [](char c) {
+    return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+  };
+  auto domain_char = [](char c) { return is_alnum(c) || c == '.' || c == '-'; };
+  size_t resume = 0;
+  for (size_t at = t.find('@'); at != std::string_view::npos; at = t.find('@', at + 1)) {
+    if (at < resume) continue;
+    size_t begin = at;
+    while (begin > resume && local_char(t[begin - 1])) --begin;
+    while (begin < at && t[begin] == '.') ++begin;
+    if (begin == at) continue;
+    size_t end = at + 1;
+    while (end < t.size() && domain_char(t[end])) ++end;
+    while (end > at + 1 && (t[end - 1] == '.' || t[end - 1] == '-')) --end;
+    std::string_view domain = t.substr(at + 1, end - at - 1);
+    size_t dot = domain.rfind('.');
+    if (dot == std::string_view::npos || dot == 0) continue;
+    std::string_view tld = domain.substr(dot + 1);
+    bool alpha_tld = tld.size() >= 2;
+    for (char c : tld) alpha_tld = alpha_tld && is_alpha(c);
+    if (!alpha_tld || domain.find("..") != std::string_view::npos) continue;
+    out.push_back({begin, end});
+    resume = end;
+  }
+  return out;
+}
+
+// ---- phone numbers: +1 (555) 123-4567, 555-123-4567, +44 20 7946 0958 ----
+std::vector<Match> find_phones(std::string_view t) {
+  std::vector<Match> out;
+  size_t i = 0;
+  while (i < t.size()) {
+    char c = t[i];
+    bool start = (c == '+' && i + 1 < t.size() && (is_digit(t[i + 1]) || t[i + 1] == '(')) ||
+                 (c == '(' && i + 1 < t.size() && is_digit(t[i + 1])) || is_digit(c);
+    bool boundary = i == 0 || !(is_alnum(t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '_' ||
+                                t[i - 1] == '/' || t[i - 1] == '+' || t[i - 1] == '-');
+    if (!start || !boundary) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    bool plus = false;
+    if (t[j] == '+') {
+      plus = true;
+      ++j;
+    }
+    int digits = 0, separators = 0;
+    std::vector<int> groups;
+    int group = 0;
+    size_t last_digit = j;
+    char prev = 0;
+    for (; j < t.size(); ++j) {
+      char d = t[j];
+      if (is_digit(d)) {
+        ++digits;
+        ++group;
+        last_digit = j;
+      } else if (d == ' ' || d == '-' || d == '.' || d == '(' || d == ')') {
+        // Separators between digit groups; two in a row only as ") " or " (".
+        if (prev && !is_digit(prev) && !((prev == ')' && d == ' ') || (prev == ' ' && d == '(')))
+          break;
+        if (group) groups.push_back(group);
+        group = 0;
+        ++separators;
+      } else {
+        break;
+      }
+      prev = d;
+    }
+    if (group) groups.push_back(group);
+    size_t end = last_digit + 1;
+    bool bounded = end >= t.size() || !(is_alnum(t[end]) || t[end] == '_' ||
+                                        (t[end] == '.' && end + 1 < t.size() && is_digit(t[end + 1])));
+    bool iso_date = groups.size() >= 3 && groups[0] == 4 && groups[1] == 2 && groups[2] == 2;
+    bool formatted = plus || separators > 0;
+    if (digits >= 10 && digits <= 15 && formatted && bounded && !iso_date && digits > 0) {
+      out.push_back({i, end});
+      i = end;
+    } else {
+      i = std::max(i + 1, j > i ? j : i + 1);
+    }
+  }
+  return out;
+}
+
+// ---- Authorization credentials: "Bearer <token>", "Basic <token>" ----
+std::vector<Match> find_bearer(std::string_view t) {
+  std::vector<Match> out;
+  for (size_t i = 0; i < t.size(); ++i) {
+    size_t word = 0;
+    if (starts_with_ci(t, i, "bearer")) word = 6;
+    else if (starts_with_ci(t, i, "basic")) word = 5;
+    else if (starts_with_ci(t, i, "token")) word = 5;
+    if (!word || (i > 0 && is_alnum(t[i - 1]))) continue;
+    size_t j = i + word;
+    size_t spaces = j;
+    while (j < t.size() && (t[j] == ' ' || t[j] == '=' || t[j] == ':')) ++j;
+    if (j == spaces) continue;
+    size_t begin = j;
+    while (j < t.size() && is_token_char(t[j])) ++j;
+    if (j - begin >= 8) {
+      out.push_back({begin, j});
+      i = j;
+    }
+  }
+  return out;
+}
+
+// ---- JSON Web Tokens: eyJ....eyJ....sig ----
+std::vector<Match> find_jwts(std::string_view t) {
+  std::vector<Match> out;
+  auto b64 = [](char c) { return is_alnum(c) || c == '-' || c == '_'; };
+  for (size_t i = t.find("eyJ"); i != std::string_view::npos; i = t.find("eyJ", i + 1)) {
+    if (i > 0 && b64(t[i - 1])) continue;
+    size_t j = i;
+    int dots = 0;
+    size_t segment = 0;
+    bool ok = true;
+    while (j < t.size() && (b64(t[j]) || t[j] == '.')) {
+      if (t[j] == '.') {
+        if (segment == 0 && dots < 2) ok = false;
+        ++dots;
+        segment = 0;
+      } else {
+        ++segment;
+      }
+      ++j;
+    }
+    if (ok && dots >= 2 && j - i >= 20) {
+      out.push_back({i, j});
+      i = j;
+    }
+  }
+  return out;
+}
+
+// ---- API keys with well-known prefixes ----
+std::vector<Match> find_api_keys(std::string_view t) {
+  struct Prefix {
+    const char* text;
+    size_t min_rest;
+  };
+  static const Prefix prefixes[] = {
+      {"sk-ant-", 16}, {"sk-proj-", 16}, {"sk-", 20},      {"sk_live_", 16}, {"sk_test_", 16},
+      {"rk_live_", 16}, {"rk_test_", 16}, {"pk_live_", 16}, {"whsec_", 16},  {"xoxb-", 16},
+      {"xoxp-", 16},   {"ghp_", 20},     {"gho_", 20},     {"github_pat_", 20}, {"glpat-", 16},
+      {"AKIA", 16},    {"ASIA", 16},     {"AIza", 30},     {"SG.", 20},     {"sbp_", 20},
+  };
+  std::vector<Match> out;
+  auto key_char = [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; };
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (i > 0 && key_char(t[i - 1])) continue;
+    for (const auto& p : prefixes) {
+      size_t n = std::strlen(p.text);
+      if (t.compare(i, n, p.text) != 0) continue;
+      size_t j = i + n;
+      while (j < t.size() && key_char(t[j])) ++j;
+      if (j - i - n >= p.min_rest) {
+        out.push_back({i, j});
+        i = j;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// ---- payment card numbers: 13-19 digits, spaces or dashes between groups, Luhn ----
+std::vector<Match> find_cards(std::string_view t) {
+  std::vector<Match> out;
+  size_t i = 0;
+  while (i < t.size()) {
+    if (!is_digit(t[i]) || (i > 0 && (is_alnum(t[i - 1]) || t[i - 1] == '.'))) {
+      ++i;
+      continue;
+    }
+    std::string digits;
+    size_t j = i, last = i;
+    while (j < t.size()) {
+      if (is_digit(t[j])) {
+        digits += t[j];
+        last = j;
+        ++j;
+      } else if ((t[j] == ' ' || t[j] == '-') && j + 1 < t.size() && is_digit(t[j + 1]) &&
+                 is_digit(t[j - 1])) {
+        ++j;
+      } else {
+        break;
+      }
+    }
+    size_t end = last + 1;
+    bool bounded = end >= t.size() || !(is_alnum(t[end]) || t[end] == '.');
+    if (digits.size() >= 13 && digits.size() <= 19 && bounded && luhn_valid(digits)) {
+      out.push_back({i, end});
+    }
+    i = end;
+  }
+  return out;
+}
+
+// ---- IP addresses: dotted quads and IPv6 with `::` or all eight groups ----
+std::vector<Match> find_ips(std::string_view t) {
+  std::vector<Match> out;
+  size_t i = 0;
+  while (i < t.size()) {
+    bool boundary = i == 0 || !(is_alnum(t[i - 1]) || t[i - 1] == '.' || t[i - 1] == ':');
+    if (!boundary) {
+      ++i;
+      continue;
+    }
+    // IPv4
+    if (is_digit(t[i])) {
+      size_t j = i;
+      int parts = 0;
+      bool ok = true;
+      while (parts < 4) {
+        size_t start = j;
+        int value = 0;
+        while (j < t.size() && is_digit(t[j]) && j - start < 3) value = value * 10 + (t[j++] - '0');
+        if (j == start || value > 255 || (j < t.size() && is_digit(t[j]))) {
+          ok = false;
+          break;
+        }
+        ++parts;
+        if (parts < 4) {
+          if (j < t.size() && t[j] == '.') ++j;
+          else {
+            ok = false;
+            break;
+          }
+        }
+      }
+      bool bounded = j >= t.size() || !(is_alnum(t[j]) || (t[j] == '.' && j + 1 < t.size() &&
+                                                            is_digit(t[j + 1])));
+      if (ok && bounded) {
+        out.push_back({i, j});
+        i = j;
+        continue;
+      }
+    }
+    // IPv6
+    if (is_hex(t[i]) || t[i] == ':') {
+      size_t j = i;
+      int colons = 0;
+      bool double_colon = false;
+      int hexdigits = 0;
+      while (j < t.size() && (is_hex(t[j]) || t[j] == ':')) {
+        if (t[j] == ':') {
+          ++colons;
+          if (j + 1 < t.size() && t[j + 1] == ':') double_colon = true;
+        } else {
+          ++hexdigits;
+        }
+        ++j;
+      }
+      bool bounded = j >= t.size() || !(is_alnum(t[j]) || t[j] == '_');
+      bool groups_ok = true;
+      size_t run = 0;
+      for (size_t k = i; k < j; ++k) {
+        run = t[k] == ':' ? 0 : run + 1;
+        if (run > 4) groups_ok = false;
+      }
+      if (bounded && groups_ok && hexdigits > 0 &&
+          ((double_colon && colons >= 2 && colons <= 7) || colons == 7)) {
+        out.push_back({i, j});
+        i = j;
+        continue;
+      }
+      i = std::max(j, i + 1);
+      continue;
+    }
+    ++i;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool luhn_valid(std::string_view digits) {
+  int sum = 0;
+  bool double_it = false;
+  for (size_t i = digits.size(); i-- > 0;) {
+    int d = digits[i] - '0';
+    if (double_it) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double_it = !double_it;
+  }
+  return !digits.empty() && sum % 10 == 0;
+}
+
+std::optional<Detector> detector_from_name(std::string_view name) {
+  static const std::pair<const char*, Detector> names[] = {
+      {"email", Detector::email}, {"phone", Detector::phone},     {"bearer", Detector::bearer},
+      {"jwt", Detector::jwt},     {"api_key", Detector::api_key}, {"card", Detector::card},
+      {"ip", Detector::ip}};
+  for (const auto& [n, d] : names)
+    if (name == n) return d;
+  return std::nullopt;
+}
+
+const char* detector_name(Detector d) {
+  switch (d) {
+    case Detector::email: return "email";
+    case Detector::phone: return "phone";
+    case Detector::bearer: return "bearer";
+    case Detector::jwt: return "jwt";
+    case Detector::api_key: return "api_key";
+    case Detector::card: return "card";
+    case Detector::ip: return "ip";
+  }
+  return "?";
+}
+
+std::vector<Match> find_all(Detector detector, std::string_view text) {
+  switch (detector) {
+    case Detector::email: return find_emails(text);
+    case Detector::phone: return find_phones(text);
+    case Detector::bearer: return find_bearer(text);
+    case Detector::jwt: return find_jwts(text);
+    case Detector::api_key: return find_api_keys(text);
+    case Detector::card: return find_cards(text);
+    case Detector::ip: return find_ips(text);
+  }
+  return {};
+}
+
+}  // namespace cordon::telemetry

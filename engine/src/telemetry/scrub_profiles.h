@@ -1,0 +1,51 @@
+// Telemetry scrub profiles (scrub.json): key-name rules and value detectors, each
+// with a method — remove, replace, mask or hash (HMAC-SHA-256 with the bundle's
+// key, a stable pseudonym; never an unkeyed hash).
+//
+// Key rules match object keys (case-insensitive, `-` and `_` alike), header pairs
+// (["Authorization", "..."]), URL query parameters and `name=value` / `name: value`
+// in free text. Detectors find values anywhere in strings.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "domain/bundle_data.h"
+#include "telemetry/detectors.h"
+
+namespace cordon::telemetry {
+
+enum class Method { remove, replace, mask, hash };
+
+struct KeyRule {
+  enum class Match { exact, prefix, suffix, contains } match = Match::exact;
+  std::vector<std::string> names;  // normalized: lower case, '-' as '_'
+  Method method = Method::replace;
+};
+
+struct DetectorRule {
+  Detector detector = Detector::email;
+  Method method = Method::replace;
+};
+
+struct ScrubProfile {
+  std::string name;
+  std::string replacement = "[Filtered]";
+  std::vector<KeyRule> keys;
+  std::vector<DetectorRule> values;
+};
+
+// Lower case, with '-' and ' ' as '_', so "Set-Cookie" matches "set_cookie".
+std::string normalize_key(std::string_view key);
+
+}  // namespace cordon::telemetry
+
+namespace cordon::domain {
+
+class ScrubProfiles {
+ public:
+  std::map<std::string, telemetry::ScrubProfile> profiles;
+};
+
+}  // namespace cordon::domain
