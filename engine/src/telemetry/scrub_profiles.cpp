@@ -45,7 +45,7 @@ std::optional<telemetry::Method> method_from(const Json& j) {
 }  // namespace
 
 Result<std::shared_ptr<const ScrubProfiles>> parse_scrub_profiles(const LocatedJson& doc,
-                                                                  const BundleContext& context) {
+                                                                  const BundleContext&) {
   auto out = std::make_shared<ScrubProfiles>();
   const Json& root = doc.root();
   if (!root.is_object() || !root.contains("profiles") || !root.at("profiles").is_object())
@@ -136,9 +136,7 @@ Result<std::shared_ptr<const ScrubProfiles>> parse_scrub_profiles(const LocatedJ
                                      "` (expected replacement, keys, values)");
       }
     }
-    if (hashes && context.options.scrub_hash_key.empty())
-      return doc.error(where, "profile `" + p.key() +
-                                  "` hashes values but no scrub hash key was given at load time");
+    profile.hashes = hashes;
     out->profiles.emplace(p.key(), std::move(profile));
   }
   return std::shared_ptr<const ScrubProfiles>(std::move(out));
@@ -348,6 +346,10 @@ Result<ScrubbedEvent> scrub_telemetry(const Bundle& bundle, std::string_view eve
   auto it = data.scrub->profiles.find(std::string(profile));
   if (it == data.scrub->profiles.end())
     return fail("unknown scrub profile `" + std::string(profile) + "`");
+  // Keyed hashing only: without a key, a hashing profile refuses rather than weakening.
+  if (it->second.hashes && data.scrub_hash_key.empty())
+    return fail("scrub profile `" + std::string(profile) +
+                "` hashes values, but no scrub hash key was given when the bundle was loaded");
   auto parsed = cedar::parse_json(event_json, {}, "the event");
   if (!parsed) return parsed.error();
   Json doc = std::move(parsed).value();

@@ -34,6 +34,7 @@ struct ScrubProfile {
   std::string replacement = "[Filtered]";
   std::vector<KeyRule> keys;
   std::vector<DetectorRule> values;
+  bool hashes = false;  // some rule hashes: scrubbing needs the bundle's hash key
 };
 
 // Lower case, with '-' and ' ' as '_', so "Set-Cookie" matches "set_cookie".
