@@ -2,7 +2,8 @@
 
 namespace cordon::detail {
 
-void EntityStore::compute_ancestors() {
+std::optional<cedar::EntityUid> EntityStore::compute_ancestors() {
+  std::optional<cedar::EntityUid> cycle;
   // Depth-first from each entity over parent edges; an explicit stack keeps deep
   // hierarchies from overflowing the call stack, and the visited set handles cycles.
   std::vector<const cedar::EntityUid*> stack;
@@ -21,7 +22,9 @@ void EntityStore::compute_ancestors() {
         }
       }
     }
+    if (!cycle && seen.count(uid)) cycle = uid;
   }
+  return cycle;
 }
 
 }  // namespace cordon::detail

@@ -2,6 +2,7 @@
 // closure of each entity's parents, computed once when the store is built.
 #pragma once
 
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -37,8 +38,9 @@ struct EntityStore {
     return e && e->ancestors.count(ancestor) > 0;
   }
 
-  // Fills every entity's ancestors from the parents (handles cycles).
-  void compute_ancestors();
+  // Fills every entity's ancestors from the parents. Returns an entity on a cycle
+  // (Cedar refuses cyclic hierarchies), or nothing.
+  std::optional<cedar::EntityUid> compute_ancestors();
 };
 
 }  // namespace cordon::detail

@@ -39,6 +39,6 @@ std::string Error::to_string() const {
 #endif
 
 const char* version() { return CORDON_VERSION; }
-const char* cedar_language_version() { return "4.4"; }
+const char* cedar_language_version() { return "4.5"; }
 
 }  // namespace cordon

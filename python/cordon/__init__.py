@@ -1,0 +1,49 @@
+"""cordon: Cedar authorization from a C++ engine, with cedarpy's API.
+
+    import cordon
+
+    result = cordon.is_authorized(
+        {"principal": 'User::"alice"', "action": 'Action::"view"',
+         "resource": 'Photo::"a.jpg"', "context": {}},
+        'permit(principal == User::"alice", action, resource);',
+        [])
+    result.decision                  # Decision.Allow
+    result.diagnostics.reasons       # ["policy0"]
+
+Malformed policies, entities or requests raise ``CordonError`` (a ``ValueError``)
+instead of producing a decision. ``Engine`` parses a policy set once for many
+requests; ``is_authorized_json`` is cedar-wasm's JSON-in, JSON-out call. The same
+engine, and so the same answers byte for byte, ships as an npm package and a
+native library.
+"""
+
+try:
+    from cordon import _native
+except ImportError as error:  # pragma: no cover - only without a built module
+    raise ImportError(
+        "cordon._native is missing: this is probably cordon's source tree rather than the "
+        "installed package; install it with `pip install .` and import it from elsewhere"
+    ) from error
+
+from cordon.authorize import (Engine, EntitiesArg, EntityRef, PoliciesArg, Request, SchemaArg,
+                              is_authorized, is_authorized_batch, is_authorized_json)
+from cordon.results import AuthzResult, CordonError, Decision, Diagnostics, PolicyError
+
+
+def version() -> str:
+    """The cordon engine's semantic version, the same in every build."""
+    return _native.version()
+
+
+def cedar_language_version() -> str:
+    """The Cedar language version whose semantics the engine follows."""
+    return _native.cedar_language_version()
+
+
+__version__ = version()
+
+__all__ = [
+    "AuthzResult", "CordonError", "Decision", "Diagnostics", "Engine", "EntitiesArg",
+    "EntityRef", "PoliciesArg", "PolicyError", "Request", "SchemaArg", "cedar_language_version",
+    "is_authorized", "is_authorized_batch", "is_authorized_json", "version",
+]

@@ -1,0 +1,140 @@
+"""What cordon's Python API returns and raises.
+
+An authorization answer is an ``AuthzResult`` shaped like cedarpy's::
+
+    result = cordon.is_authorized(request, policies, entities)
+    result.decision                 # Decision.Allow or Decision.Deny
+    result.allowed                  # True only for Decision.Allow
+    result.diagnostics.reasons      # ["policy0"]: the policies that determined it
+    result.diagnostics.errors       # ["error while evaluating policy `policy1`: ..."]
+
+Input the engine cannot use (a policy that does not parse, malformed entities,
+an incomplete request) never yields a result: it raises ``CordonError``, so a
+caller cannot mistake a broken input for a decision.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from enum import Enum
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional, Sequence
+
+
+class CordonError(ValueError):
+    """The engine refused the input; ``str(error)`` is every message, one per line.
+
+    ``messages`` are the engine's messages (with their ``file:line:col`` location
+    when the input has one); ``errors`` are the same errors as cedar-wasm's
+    DetailedError dicts (``message``, ``help``, ``code``, ``url``, ``severity``).
+    """
+
+    def __init__(self, messages: Sequence[str],
+                 errors: Optional[Sequence[Mapping[str, Any]]] = None,
+                 warnings: Optional[Sequence[Mapping[str, Any]]] = None) -> None:
+        self.messages: List[str] = list(messages) or ["unknown error"]
+        self.errors: List[Dict[str, Any]] = [dict(e) for e in errors or []]
+        self.warnings: List[Dict[str, Any]] = [dict(w) for w in warnings or []]
+        super().__init__("\n".join(self.messages))
+
+    @classmethod
+    def from_failure(cls, answer: Mapping[str, Any]) -> "CordonError":
+        """Builds the error from cedar-wasm's ``{"type": "failure", "errors": [...]}``."""
+        errors = answer.get("errors") or []
+        messages = [str(e.get("message", e)) if isinstance(e, Mapping) else str(e) for e in errors]
+        return cls(messages, [e for e in errors if isinstance(e, Mapping)],
+                   answer.get("warnings") or [])
+
+
+class Decision(Enum):
+    """The decision of an authorization request (cedarpy's names)."""
+    Allow = "Allow"
+    Deny = "Deny"
+
+
+class PolicyError(NamedTuple):
+    """A policy that errored while being evaluated and was therefore skipped."""
+    policy_id: str
+    message: str
+
+
+class Diagnostics:
+    """Why a decision came out as it did (cedarpy's ``Diagnostics``)."""
+
+    def __init__(self, reasons: List[str], policy_errors: List[PolicyError]) -> None:
+        self._reasons = reasons
+        self._policy_errors = policy_errors
+
+    @property
+    def reasons(self) -> List[str]:
+        """Ids of the policies that determined the decision."""
+        return list(self._reasons)
+
+    @property
+    def errors(self) -> List[str]:
+        """One message per errored policy, as cedarpy gives them
+        ("error while evaluating policy `policy1`: ...")."""
+        return [e.message for e in self._policy_errors]
+
+    @property
+    def policy_errors(self) -> List[PolicyError]:
+        """The errored policies as (policy_id, message) pairs."""
+        return list(self._policy_errors)
+
+    def __repr__(self) -> str:
+        return f"Diagnostics(reasons={self._reasons!r}, errors={self.errors!r})"
+
+
+class AuthzResult:
+    """The answer to one request (cedarpy's ``AuthzResult``)."""
+
+    def __init__(self, answer: Mapping[str, Any], correlation_id: Optional[str] = None) -> None:
+        response = answer.get("response")
+        if not isinstance(response, Mapping):
+            raise CordonError([f"engine answer has no response: {json.dumps(answer)[:200]}"])
+        named = response.get("decision")
+        decision = {"allow": Decision.Allow, "deny": Decision.Deny}.get(str(named))
+        if decision is None:
+            # Fail closed on anything that is not a decision we know.
+            raise CordonError([f"engine answered an unknown decision: {named!r}"])
+        diagnostics = response.get("diagnostics") or {}
+        self._answer = answer
+        self._decision = decision
+        self._correlation_id = correlation_id
+        self._diagnostics = Diagnostics(
+            [str(r) for r in diagnostics.get("reason") or []],
+            [PolicyError(str(e.get("policyId", "")), str((e.get("error") or {}).get("message", "")))
+             for e in diagnostics.get("errors") or []])
+
+    @property
+    def decision(self) -> Decision:
+        return self._decision
+
+    @property
+    def allowed(self) -> bool:
+        return self._decision is Decision.Allow
+
+    @property
+    def diagnostics(self) -> Diagnostics:
+        return self._diagnostics
+
+    @property
+    def correlation_id(self) -> Optional[str]:
+        """The request's ``correlation_id``, handed back unchanged (as cedarpy does)."""
+        return self._correlation_id
+
+    @property
+    def warnings(self) -> List[Dict[str, Any]]:
+        return [dict(w) for w in self._answer.get("warnings") or []]
+
+    @property
+    def answer(self) -> Dict[str, Any]:
+        """The engine's cedar-wasm-shaped answer, as parsed JSON."""
+        return copy.deepcopy(dict(self._answer))
+
+    def __getitem__(self, name: str) -> Any:
+        # cedarpy allows result["decision"] as well as result.decision.
+        return getattr(self, name)
+
+    def __repr__(self) -> str:
+        return f"AuthzResult(decision={self._decision}, diagnostics={self._diagnostics!r})"

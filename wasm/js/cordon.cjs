@@ -1,0 +1,111 @@
+// cordon-policy, CommonJS entry for Node: the Cedar authorization API of
+// @cedar-policy/cedar-wasm, answered by cordon's WebAssembly build.
+//
+//   const { isAuthorized } = require('cordon-policy');   // ready on return, no init needed
+//   const answer = isAuthorized({ principal: { type: 'User', id: 'alice' }, ... });
+//
+// The module is compiled and instantiated synchronously from cordon-core.wasm
+// beside this file. Keep the API functions in step with cordon.mjs
+// (tests/js/cjs.test.cjs compares them).
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const createCordonModule = require('./cordon-core.cjs');
+
+function instantiateCoreSync() {
+  const wasmModule =
+      new WebAssembly.Module(fs.readFileSync(path.join(__dirname, 'cordon-core.wasm')));
+  let abortReason = null;
+  // The glue fills this object in place; instantiating inside instantiateWasm
+  // finishes its start-up before the factory returns.
+  const module = {
+    locateFile: (file) => file,
+    instantiateWasm(imports, receiveInstance) {
+      const instance = new WebAssembly.Instance(wasmModule, imports);
+      receiveInstance(instance, wasmModule);
+      return instance.exports;
+    },
+    onAbort: (reason) => {
+      abortReason = reason;
+    },
+  };
+  // Linked with synchronous compilation, the factory returns the filled-in object.
+  // Its `ready` promise is left unused: a start-up failure is reported below instead.
+  createCordonModule(module);
+  if (module.ready) module.ready.catch(() => {});
+  if (typeof module.isAuthorizedJson !== 'function') {
+    throw new Error(
+        `cordon: the WebAssembly module did not start${abortReason ? `: ${abortReason}` : ''}`);
+  }
+  return module;
+}
+
+const core = instantiateCoreSync();
+
+// cedar-wasm's DetailedError, for input that cannot even be turned into JSON text.
+function detailedError(message) {
+  return {message, help: null, code: null, url: null, severity: 'error'};
+}
+
+// JSON text of a call, or the reason there is none (cycles, BigInt, undefined).
+function toJsonText(value, what) {
+  try {
+    const text = JSON.stringify(value);
+    if (typeof text === 'string') return {text};
+    return {error: `${what} is not a JSON value`};
+  } catch (error) {
+    return {error: `${what} cannot be converted to JSON: ${error.message}`};
+  }
+}
+
+/** Already loaded in CommonJS; kept so that code written for the ES module runs unchanged. */
+function init() { return Promise.resolve(); }
+
+function isAuthorized(call) {
+  const json = toJsonText(call, 'the authorization call');
+  if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
+  return JSON.parse(core.isAuthorizedJson(json.text));
+}
+
+function isAuthorizedJson(callJson) {
+  if (typeof callJson !== 'string') throw new TypeError('cordon: isAuthorizedJson takes JSON text');
+  return core.isAuthorizedJson(callJson);
+}
+
+function preparsePolicySet(id, policies) {
+  if (typeof id !== 'string') {
+    return {type: 'failure', errors: [detailedError('the policy set id must be a string')]};
+  }
+  const json = toJsonText(policies, 'the policy set');
+  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  return JSON.parse(core.preparsePolicySetJson(id, json.text));
+}
+
+function statefulIsAuthorized(call) {
+  const json = toJsonText(call, 'the authorization call');
+  if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
+  return JSON.parse(core.statefulIsAuthorizedJson(json.text));
+}
+
+function statefulIsAuthorizedJson(callJson) {
+  if (typeof callJson !== 'string') {
+    throw new TypeError('cordon: statefulIsAuthorizedJson takes JSON text');
+  }
+  return core.statefulIsAuthorizedJson(callJson);
+}
+
+function getCordonVersion() { return core.version(); }
+
+function getCedarLangVersion() { return core.cedarLanguageVersion(); }
+
+module.exports = {
+  init,
+  isAuthorized,
+  isAuthorizedJson,
+  preparsePolicySet,
+  statefulIsAuthorized,
+  statefulIsAuthorizedJson,
+  getCordonVersion,
+  getCedarLangVersion,
+};
