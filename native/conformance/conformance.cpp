@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/text_file.h"
+#include "cordon/schema.h"
 #include "cordon/authorizer.h"
 #include "cordon/entities.h"
 #include "cordon/error.h"
@@ -75,6 +76,7 @@ fs::path resolve(const Json& test, const char* member, const fs::path& root) {
 struct LoadedInputs {
   PolicySet policies;
   Entities entities;
+  std::optional<Schema> schema;  // when the test names one: entities and contexts are read with it
   std::optional<Error> error;
 };
 
@@ -97,6 +99,20 @@ LoadedInputs load_inputs(const TestFileResult& test) {
   }
   inputs.policies = *policies;
 
+  if (!test.schema_path.empty()) {
+    Result<std::string> schema_text = native::read_text_file(test.schema_path);
+    if (!schema_text) {
+      inputs.error = schema_text.error();
+      return inputs;
+    }
+    Result<Schema> schema = Schema::parse(*schema_text, test.schema_path.string());
+    if (!schema) {
+      inputs.error = schema.error();
+      return inputs;
+    }
+    inputs.schema = *schema;
+  }
+
   // A test without an entities file runs against an empty store.
   if (test.entities_path.empty()) return inputs;
   Result<std::string> entity_text = native::read_text_file(test.entities_path);
@@ -104,7 +120,8 @@ LoadedInputs load_inputs(const TestFileResult& test) {
     inputs.error = entity_text.error();
     return inputs;
   }
-  Result<Entities> entities = Entities::from_json(*entity_text, test.entities_path.string());
+  Result<Entities> entities = Entities::from_json(
+      *entity_text, test.entities_path.string(), inputs.schema ? &*inputs.schema : nullptr);
   if (!entities) {
     inputs.error = entities.error();
     return inputs;
@@ -120,7 +137,7 @@ std::string request_description(const Json& request, size_t index) {
 }
 
 // The part of a test request that is the Cedar request itself.
-Result<Request> build_request(const Json& test_request) {
+Result<Request> build_request(const Json& test_request, const LoadedInputs& inputs) {
   Json request = Json::object();
   for (const char* member : {"principal", "action", "resource", "context"}) {
     auto found = test_request.find(member);
@@ -132,7 +149,11 @@ Result<Request> build_request(const Json& test_request) {
   } catch (const std::exception& invalid_utf8) {
     return Error{ErrorKind::request, invalid_utf8.what(), SourceLocation{}};
   }
-  return Request::from_json(text);
+  if (!inputs.schema) return Request::from_json(text);
+  // As Cedar's harness: the schema types the context, and validates when the test asks.
+  auto validate = test_request.find("validateRequest");
+  bool validating = validate == test_request.end() || !validate->is_boolean() || validate->get<bool>();
+  return Request::from_json(text, *inputs.schema, validating);
 }
 
 // Checks one request; returns the mismatch, if any.
@@ -149,7 +170,7 @@ std::optional<Mismatch> check_request(const Json& test_request, size_t index,
   mismatch.description = request_description(test_request, index);
   mismatch.expected = describe_answer(expected_decision, expected_reason, expected_errors);
 
-  Result<Request> request = build_request(test_request);
+  Result<Request> request = build_request(test_request, inputs);
   if (!request) {
     mismatch.got = "request not built: " + request.error().to_string();
     return mismatch;

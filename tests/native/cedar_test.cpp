@@ -171,13 +171,29 @@ TEST(EntitiesJson, MalformedJsonIsAJsonErrorNamingTheFile) {
   EXPECT_EQ(entities.error().to_string().rfind("e.json:", 0), 0u) << entities.error().to_string();
 }
 
-TEST(EntitiesJson, DuplicateEntityIsAnError) {
+TEST(EntitiesJson, ExactRepeatIsAcceptedAsInCedar) {
   const auto entities = Entities::from_json(R"([
-      {"uid": {"type": "User", "id": "a"}, "attrs": {}, "parents": []},
-      {"uid": {"type": "User", "id": "a"}, "attrs": {}, "parents": []}])");
+      {"uid": {"type": "User", "id": "a"}, "attrs": {"n": 1}, "parents": []},
+      {"uid": {"type": "User", "id": "a"}, "attrs": {"n": 1}, "parents": []}])");
+  ASSERT_TRUE(entities.ok()) << entities.error().to_string();
+  EXPECT_EQ(entities->size(), 1u);
+}
+
+TEST(EntitiesJson, ConflictingDuplicateEntityIsAnError) {
+  const auto entities = Entities::from_json(R"([
+      {"uid": {"type": "User", "id": "a"}, "attrs": {"n": 1}, "parents": []},
+      {"uid": {"type": "User", "id": "a"}, "attrs": {"n": 2}, "parents": []}])");
   ASSERT_FALSE(entities.ok());
   EXPECT_EQ(entities.error().kind, ErrorKind::entity);
   EXPECT_NE(entities.error().message.find("a"), std::string::npos) << entities.error().message;
+}
+
+TEST(EntitiesJson, CyclicHierarchyIsAnError) {
+  const auto entities = Entities::from_json(R"([
+      {"uid": {"type": "G", "id": "a"}, "attrs": {}, "parents": [{"type": "G", "id": "b"}]},
+      {"uid": {"type": "G", "id": "b"}, "attrs": {}, "parents": [{"type": "G", "id": "a"}]}])");
+  ASSERT_FALSE(entities.ok());
+  EXPECT_NE(entities.error().message.find("cycle"), std::string::npos) << entities.error().message;
 }
 
 TEST(EntitiesJson, WrongShapesAreErrors) {

@@ -22,6 +22,8 @@ namespace detail {
 struct EntityStore;
 }
 
+class Schema;
+
 class Entities {
  public:
   // An empty store.
@@ -29,6 +31,12 @@ class Entities {
 
   // Reads Cedar's entities JSON format (an array of {uid, attrs, parents, tags}).
   static Result<Entities> from_json(std::string_view json, std::string_view file_name = {});
+
+  // Reads the same format as Cedar does with a schema (nullptr: as without one): entity
+  // references and extension values may omit their escapes, every entity must conform to
+  // its declared type, and the schema's actions join the store with their hierarchy.
+  static Result<Entities> from_json(std::string_view json, std::string_view file_name,
+                                    const Schema* schema);
 
   size_t size() const;
 

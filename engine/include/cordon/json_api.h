@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "cordon/policy_set.h"
+#include "cordon/schema.h"
 
 namespace cordon::json_api {
 
@@ -34,13 +35,19 @@ class PolicyStore {
   // cedar-wasm's preparsePolicySet(id, policies): {"type":"success"} or a failure.
   std::string preparse_policy_set(std::string_view id, std::string_view policies_json);
 
+  // cedar-wasm's preparseSchema(name, schema): schema_json is a JSON string holding Cedar
+  // schema text, or a JSON schema object. {"type":"success"} or a failure.
+  std::string preparse_schema(std::string_view name, std::string_view schema_json);
+
   // cedar-wasm's statefulIsAuthorized(call): like is_authorized, with the policies
-  // named by "preparsedPolicySetId" instead of given in "policies".
+  // named by "preparsedPolicySetId" instead of given in "policies", and the schema (if
+  // any) named by "preparsedSchemaName".
   std::string stateful_is_authorized(std::string_view call_json) const;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::string, PolicySet, std::less<>> sets_;
+  std::map<std::string, Schema, std::less<>> schemas_;
 };
 
 }  // namespace cordon::json_api

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,8 @@ namespace detail {
 struct RequestData;
 }
 
+class Schema;
+
 class Request {
  public:
   // Builds a request; context_json is a JSON object (or empty for {}).
@@ -32,6 +35,20 @@ class Request {
 
   // Reads {"principal", "action", "resource", "context"} from a JSON object.
   static Result<Request> from_json(std::string_view json);
+
+  // With a schema, the context is read as the action's context type says (entity
+  // references and extension values may omit their escapes); with `validate` (cedar-wasm's
+  // validateRequest), the request must also conform to the schema.
+  static Result<Request> make(const EntityRef& principal, const EntityRef& action,
+                              const EntityRef& resource, std::string_view context_json,
+                              const Schema& schema, bool validate = true);
+  static Result<Request> from_json(std::string_view json, const Schema& schema,
+                                   bool validate = true);
+
+  // Cedar's request validation: nullopt when the principal and resource types are
+  // declared and allowed by the action's appliesTo, the action is declared and the
+  // context has the action's context type.
+  std::optional<Error> validate(const Schema& schema) const;
 
   const detail::RequestData& data() const { return *data_; }
 

@@ -1,8 +1,11 @@
 #include "cordon/entities.h"
 
+#include <set>
+
 #include "cedar/entity_store.h"
 #include "cedar/entities_json.h"
 #include "cedar/json_value.h"
+#include "cedar/schema.h"
 
 namespace cordon {
 
@@ -21,12 +24,27 @@ Error entity_error(std::string_view file_name, size_t index, std::string message
   return err;
 }
 
+bool same_entity(const detail::Entity& a, const detail::Entity& b) {
+  auto parents = [](const detail::Entity& e) {
+    return std::set<cedar::EntityUid>(e.parents.begin(), e.parents.end());
+  };
+  return a.attrs == b.attrs && a.tags == b.tags && parents(a) == parents(b);
+}
+
 }  // namespace
 
 Result<Entities> Entities::from_json(std::string_view text, std::string_view file_name) {
   auto parsed = cedar::parse_json(text, file_name, "entities");
   if (!parsed) return parsed.error();
   return entities_from_json_value(parsed.value(), file_name);
+}
+
+Result<Entities> Entities::from_json(std::string_view text, std::string_view file_name,
+                                     const Schema* schema) {
+  if (!schema) return from_json(text, file_name);
+  auto parsed = cedar::parse_json(text, file_name, "entities");
+  if (!parsed) return parsed.error();
+  return entities_from_json_value(parsed.value(), file_name, *schema);
 }
 
 Result<Entities> entities_from_json_value(const json& doc, std::string_view file_name) {
@@ -72,11 +90,20 @@ Result<Entities> entities_from_json_value(const json& doc, std::string_view file
     }
     if (!has_uid) return entity_error(file_name, index, "missing `uid`");
     cedar::EntityUid uid = entity.uid;
-    if (!store->entities.emplace(uid, std::move(entity)).second)
-      return entity_error(file_name, index, "duplicate entity " + uid.to_cedar());
+    auto [existing, inserted] = store->entities.emplace(uid, entity);
+    // An exact repeat is harmless (Cedar accepts it); a conflicting one is an error.
+    if (!inserted && !same_entity(existing->second, entity))
+      return entity_error(file_name, index, "duplicate entity " + uid.to_cedar() +
+                                                " with different attributes, tags or parents");
     ++index;
   }
-  store->compute_ancestors();
+  if (auto cycle = store->compute_ancestors()) {
+    Error err;
+    err.kind = ErrorKind::entity;
+    err.message = "the entity hierarchy has a cycle containing " + cycle->to_cedar();
+    err.location.file = std::string(file_name);
+    return err;
+  }
   return Entities(std::move(store));
 }
 

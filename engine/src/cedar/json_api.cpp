@@ -5,6 +5,7 @@
 #include "cedar/json_value.h"
 #include "cedar/policy_set_json.h"
 #include "cedar/request_json.h"
+#include "cedar/schema.h"
 #include "cordon/authorizer.h"
 
 namespace cordon::json_api {
@@ -20,8 +21,11 @@ Error call_error(ErrorKind kind, std::string message) {
   return err;
 }
 
-Result<Entities> entities_member(const json& call) {
+Result<Entities> entities_member(const json& call, const Schema* schema) {
   auto it = call.find("entities");
+  if (schema)
+    return entities_from_json_value(it == call.end() || it->is_null() ? json::array() : *it, {},
+                                    *schema);
   if (it == call.end() || it->is_null()) return Entities();
   return entities_from_json_value(*it, {});
 }
@@ -36,21 +40,31 @@ std::optional<Error> check_keys(const json& call, std::initializer_list<const ch
   return std::nullopt;
 }
 
-std::optional<Error> reject_schema(const json& call) {
-  for (const char* key : {"schema", "preparsedSchemaName"}) {
-    auto it = call.find(key);
-    if (it != call.end() && !it->is_null())
-      return call_error(ErrorKind::schema,
-                        "schemas are not supported yet by this version of cordon; "
-                        "remove `" + std::string(key) + "` to evaluate without one");
-  }
-  return std::nullopt;
+// The call's "schema": Cedar schema text in a string, or the JSON schema format; none
+// when absent or null.
+Result<std::optional<Schema>> schema_member(const json& call) {
+  auto it = call.find("schema");
+  if (it == call.end() || it->is_null()) return std::optional<Schema>();
+  auto schema = cedar::schema_from_json_value(*it);
+  if (!schema) return schema.error();
+  return std::optional<Schema>(std::move(schema).value());
 }
 
-std::string answer(const json& call, const PolicySet& policies) {
-  auto request = request_from_json_value(call);
+// With a schema, entities and context are read with it and, unless "validateRequest" is
+// false, the request is validated against it (cedar-wasm's default).
+std::string answer(const json& call, const PolicySet& policies, const Schema* schema = nullptr) {
+  bool validate = true;
+  auto validate_it = call.find("validateRequest");
+  if (validate_it != call.end()) {
+    if (!validate_it->is_boolean())
+      return cedar::failure_answer(
+          {call_error(ErrorKind::request, "`validateRequest` must be true or false")});
+    validate = validate_it->get<bool>();
+  }
+  auto request =
+      schema ? request_from_json_value(call, *schema, validate) : request_from_json_value(call);
   if (!request) return cedar::failure_answer({request.error()});
-  auto entities = entities_member(call);
+  auto entities = entities_member(call, schema);
   if (!entities) return cedar::failure_answer({entities.error()});
   return cedar::success_answer(is_authorized(*request, policies, *entities));
 }
@@ -70,13 +84,14 @@ std::string is_authorized(std::string_view call_json) {
   if (auto e = check_keys(*call, {"principal", "action", "resource", "context", "schema",
                                   "validateRequest", "policies", "entities"}))
     return cedar::failure_answer({*e});
-  if (auto e = reject_schema(*call)) return cedar::failure_answer({*e});
+  auto schema = schema_member(*call);
+  if (!schema) return cedar::failure_answer({schema.error()});
   auto policies_it = call->find("policies");
   if (policies_it == call->end())
     return cedar::failure_answer({call_error(ErrorKind::request, "the call has no `policies`")});
   auto policies = policy_set_from_json_value(*policies_it);
   if (!policies) return cedar::failure_answer({policies.error()});
-  return answer(*call, *policies);
+  return answer(*call, *policies, schema->has_value() ? &**schema : nullptr);
 }
 
 std::string PolicyStore::preparse_policy_set(std::string_view id, std::string_view policies_json) {
@@ -94,7 +109,20 @@ std::string PolicyStore::stateful_is_authorized(std::string_view call_json) cons
                                   "preparsedSchemaName", "validateRequest",
                                   "preparsedPolicySetId", "entities"}))
     return cedar::failure_answer({*e});
-  if (auto e = reject_schema(*call)) return cedar::failure_answer({*e});
+  std::optional<Schema> schema;
+  auto schema_name = call->find("preparsedSchemaName");
+  if (schema_name != call->end() && !schema_name->is_null()) {
+    if (!schema_name->is_string())
+      return cedar::failure_answer(
+          {call_error(ErrorKind::request, "`preparsedSchemaName` must be a string")});
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = schemas_.find(schema_name->get<std::string>());
+    if (it == schemas_.end())
+      return cedar::failure_answer(
+          {call_error(ErrorKind::request,
+                      "preparsed schema '" + schema_name->get<std::string>() + "' not found")});
+    schema = it->second;
+  }
   auto id = call->find("preparsedPolicySetId");
   if (id == call->end() || !id->is_string())
     return cedar::failure_answer(
@@ -108,7 +136,17 @@ std::string PolicyStore::stateful_is_authorized(std::string_view call_json) cons
           ErrorKind::request, "no preparsed policy set with id `" + id->get<std::string>() + "`")});
     policies = it->second;
   }
-  return answer(*call, policies);
+  return answer(*call, policies, schema ? &*schema : nullptr);
+}
+
+std::string PolicyStore::preparse_schema(std::string_view name, std::string_view schema_json) {
+  auto parsed = cedar::parse_json(schema_json, {}, "the schema");
+  if (!parsed) return cedar::failure_answer({parsed.error()}, /*with_warnings=*/false);
+  auto schema = cedar::schema_from_json_value(*parsed);
+  if (!schema) return cedar::failure_answer({schema.error()}, /*with_warnings=*/false);
+  std::lock_guard<std::mutex> lock(mutex_);
+  schemas_.insert_or_assign(std::string(name), std::move(schema).value());
+  return cedar::check_parse_success();
 }
 
 }  // namespace cordon::json_api

@@ -3,6 +3,7 @@
 #include "cedar/json_value.h"
 #include "cedar/policy_set_data.h"
 #include "cedar/request_json.h"
+#include "cedar/schema.h"
 
 namespace cordon {
 
@@ -80,6 +81,30 @@ Result<Request> Request::from_json(std::string_view text) {
   auto parsed = cedar::parse_json(text, {}, "request");
   if (!parsed) return parsed.error();
   return request_from_json_value(parsed.value());
+}
+
+Result<Request> Request::make(const EntityRef& principal, const EntityRef& action,
+                              const EntityRef& resource, std::string_view context_json,
+                              const Schema& schema, bool validate) {
+  json call = {{"principal", {{"type", principal.type}, {"id", principal.id}}},
+               {"action", {{"type", action.type}, {"id", action.id}}},
+               {"resource", {{"type", resource.type}, {"id", resource.id}}}};
+  if (!context_json.empty()) {
+    auto parsed = cedar::parse_json(context_json, {}, "context");
+    if (!parsed) return parsed.error();
+    call["context"] = std::move(parsed).value();
+  }
+  return request_from_json_value(call, schema, validate);
+}
+
+Result<Request> Request::from_json(std::string_view text, const Schema& schema, bool validate) {
+  auto parsed = cedar::parse_json(text, {}, "request");
+  if (!parsed) return parsed.error();
+  return request_from_json_value(parsed.value(), schema, validate);
+}
+
+std::optional<Error> Request::validate(const Schema& schema) const {
+  return validate_request(*data_, schema);
 }
 
 }  // namespace cordon
