@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/arguments.h"
+#include "cli/bundle_options.h"
 #include "conformance/text_file.h"
 #include "cordon/authorizer.h"
 #include "cordon/entities.h"
@@ -21,6 +22,7 @@ namespace cordon::cli {
 
 const char kAuthorizeHelp[] =
     R"(usage: cordon authorize [--policies FILE] [--entities FILE] [--input FILE] [--pretty]
+       cordon authorize --bundle DIR [bundle options] [--input FILE] [--pretty]
 
 Answers Cedar authorization requests, one JSON object per input line (stdin by default),
 with one JSON answer per output line, shaped like @cedar-policy/cedar-wasm's
@@ -39,12 +41,15 @@ following lines are still answered. Blank lines are skipped.
 options:
   --policies FILE   Cedar policy text (default: no policies, so every request is denied)
   --entities FILE   Cedar entities JSON (default: no entities)
+  --bundle DIR      use a policy bundle's policies (all of them, @gate ones included) and
+                    entities instead; not combined with --policies or --entities. Takes
+                    the bundle options of `cordon route --help` (--require-signature, ...)
   --input FILE      read requests from FILE instead of stdin
   --pretty          human-readable lines instead of JSON, e.g.
                       ALLOW  User::"alice" view Photo::"x"  [policy0]
 
 exit status: 0 when every line was answered (even with failures), 1 for a bad command
-line, 2 when a policies, entities or input file cannot be read or does not parse (the
+line, 2 when a policies, entities, bundle or input file cannot be read or does not load (the
 error is printed as file:line:col: ... on stderr).
 )";
 
@@ -58,6 +63,7 @@ struct AuthorizeOptions {
   std::string entities_file;
   std::string input_file;
   bool pretty = false;
+  BundleFlags bundle;  // used when bundle.directory_given
 };
 
 // The answer cedar-wasm gives for a call that fails as a whole.
@@ -175,6 +181,9 @@ std::optional<AuthorizeOptions> read_options(const std::vector<std::string>& arg
                                              std::ostream& err) {
   AuthorizeOptions options;
   for (size_t i = 0; i < args.size(); ++i) {
+    const FlagMatch flag = match_bundle_flag("authorize", args, i, options.bundle, err);
+    if (flag == FlagMatch::invalid) return std::nullopt;
+    if (flag == FlagMatch::matched) continue;
     OptionMatch match = OptionMatch::no_match;
     for (auto [name, value] : {std::pair{"--policies", &options.policies_file},
                                std::pair{"--entities", &options.entities_file},
@@ -194,6 +203,12 @@ std::optional<AuthorizeOptions> read_options(const std::vector<std::string>& arg
     err << "cordon authorize: unknown argument '" << args[i] << "' (see cordon authorize --help)\n";
     return std::nullopt;
   }
+  if (options.bundle.directory_given &&
+      (!options.policies_file.empty() || !options.entities_file.empty())) {
+    err << "cordon authorize: --bundle replaces --policies and --entities; give one or the "
+           "other\n";
+    return std::nullopt;
+  }
   return options;
 }
 
@@ -211,6 +226,13 @@ int run_authorize(const std::vector<std::string>& args, std::istream& in, std::o
   if (!options) return kExitUsage;
 
   PolicySet policies;
+  Entities entities;
+  if (options->bundle.directory_given) {
+    std::optional<Bundle> bundle = load_bundle("authorize", options->bundle, err);
+    if (!bundle) return kExitBadInput;
+    policies = bundle->policies();
+    entities = bundle->entities();
+  }
   if (!options->policies_file.empty()) {
     Result<std::string> text = native::read_text_file(options->policies_file);
     if (!text) {
@@ -225,7 +247,6 @@ int run_authorize(const std::vector<std::string>& args, std::istream& in, std::o
     policies = *parsed;
   }
 
-  Entities entities;
   if (!options->entities_file.empty()) {
     Result<std::string> text = native::read_text_file(options->entities_file);
     if (!text) {

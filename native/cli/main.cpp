@@ -2,6 +2,7 @@
 //
 //   cordon authorize --policies app.cedar --entities entities.json < requests.jsonl
 //   cordon conformance --root /tmp/corpus /tmp/corpus/corpus-tests
+//   cordon route --pretty < policies/elaygent/examples/routes.jsonl
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -9,7 +10,12 @@
 
 #include "cli/arguments.h"
 #include "cli/authorize_command.h"
+#include "cli/bundle_options.h"
 #include "cli/conformance_command.h"
+#include "cli/gate_command.h"
+#include "cli/matrix_command.h"
+#include "cli/route_command.h"
+#include "cli/scrub_command.h"
 #include "cordon/version.h"
 
 namespace {
@@ -17,16 +23,27 @@ namespace {
 constexpr char kMainHelp[] = R"(usage: cordon <command> [options]
        cordon --help | --version
 
-cordon evaluates Cedar policies with its own C++ engine.
+cordon evaluates Cedar policies with its own C++ engine, and answers a policy bundle's
+domain questions (routes, field masks, telemetry scrubbing, gated workflows).
 
 commands:
-  authorize     answer authorization requests given as JSON lines (stdin or --input)
+  route         decide route requests given as JSON lines (--json, default, or --pretty)
+  explain       the explanation sentences of each route decision
+  matrix        the access matrix, roles x routes, as markdown, csv, html or json
+  scrub         mask a JSON payload for a viewer, or scrub telemetry events (--telemetry)
+  gate          check a destructive workflow's preconditions; lists every unmet gate
+  authorize     answer Cedar authorization requests given as JSON lines (stdin or --input),
+                against --policies/--entities or a --bundle
   conformance   run Cedar integration-test JSON files; ends with `N passed, M failed`
+
+The bundle commands read the bundle directory given by --bundle (default:
+policies/elaygent, relative to the current directory).
 
 Run `cordon <command> --help` for a command's options.
 
-exit status: 0 on success, 1 for a bad command line, 2 when an input file cannot be
-read or does not parse.
+exit status: 0 on success, 1 for a bad command line, 2 when an input file or the bundle
+cannot be read or does not load (file:line:col: ... on stderr), 3 when `cordon gate`
+refuses the workflow.
 )";
 
 void print_version(std::ostream& out) {
@@ -53,6 +70,16 @@ int main(int argc, char** argv) {
       std::cout << cordon::cli::kAuthorizeHelp;
     } else if (topic == "conformance") {
       std::cout << cordon::cli::kConformanceHelp;
+    } else if (topic == "route") {
+      std::cout << cordon::cli::kRouteHelp << '\n' << cordon::cli::kBundleOptionsHelp;
+    } else if (topic == "explain") {
+      std::cout << cordon::cli::kExplainHelp << '\n' << cordon::cli::kBundleOptionsHelp;
+    } else if (topic == "matrix") {
+      std::cout << cordon::cli::kMatrixHelp << '\n' << cordon::cli::kBundleOptionsHelp;
+    } else if (topic == "scrub") {
+      std::cout << cordon::cli::kScrubHelp << '\n' << cordon::cli::kBundleOptionsHelp;
+    } else if (topic == "gate") {
+      std::cout << cordon::cli::kGateHelp << '\n' << cordon::cli::kBundleOptionsHelp;
     } else {
       std::cout << kMainHelp;
     }
@@ -64,6 +91,21 @@ int main(int argc, char** argv) {
   }
   if (command == "authorize") {
     return cordon::cli::run_authorize(command_args, std::cin, std::cout, std::cerr);
+  }
+  if (command == "route") {
+    return cordon::cli::run_route(command_args, std::cin, std::cout, std::cerr);
+  }
+  if (command == "explain") {
+    return cordon::cli::run_explain(command_args, std::cin, std::cout, std::cerr);
+  }
+  if (command == "matrix") {
+    return cordon::cli::run_matrix(command_args, std::cout, std::cerr);
+  }
+  if (command == "scrub") {
+    return cordon::cli::run_scrub(command_args, std::cin, std::cout, std::cerr);
+  }
+  if (command == "gate") {
+    return cordon::cli::run_gate(command_args, std::cout, std::cerr);
   }
   if (command == "conformance") {
     return cordon::cli::run_conformance(command_args, std::cout, std::cerr);

@@ -47,7 +47,9 @@ struct DeterminingPolicy {
 };
 
 struct Obligations {
-  std::string audit_action;  // empty: no audit entry required
+  // Audit entries to write, in order: the route's `audit` (on allow), then each distinct
+  // @audit of the determining policies. Empty: no audit entry required.
+  std::vector<std::string> audit_actions;
   std::string rate_limit;
   std::string scrub_profile;
   std::string credential;
@@ -76,15 +78,22 @@ RouteDecision decide_route(const Bundle& bundle, const RouteRequest& request);
 // route's tenant, active, on `surface`) is allowed, denied, or "conditional" (the answer
 // depends on the tenant or the credential).
 struct AccessMatrix {
+  std::string bundle;  // the bundle's name and revision, for the renderings' titles
+  std::string revision;
+  std::string surface;
   std::vector<std::string> roles;
   std::vector<std::string> routes;
+  std::vector<std::string> actions;             // [route]: the route's Cedar action
   std::vector<std::vector<std::string>> cells;  // [route][role]: "allow", "deny", "conditional"
+  std::vector<std::vector<std::string>> notes;  // [route][role]: what a conditional cell depends on
   std::string to_markdown() const;
   std::string to_csv() const;
   std::string to_html() const;  // a self-contained page
   std::string to_json() const;
 };
 
+// A surface the manifest does not declare denies every cell (domain_json::access_matrix
+// refuses it instead).
 AccessMatrix access_matrix(const Bundle& bundle, std::string_view surface = "desktop");
 
 }  // namespace cordon

@@ -72,6 +72,7 @@ struct Expr {
   std::vector<PatternElement> pattern;
   uint32_t offset = 0;  // where the expression starts in its source text
   uint32_t length = 0;
+  uint32_t height = 1;  // longest path to a leaf; bounded so evaluation cannot overflow the stack
 };
 
 enum class Effect : uint8_t { permit, forbid };

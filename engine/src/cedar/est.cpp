@@ -40,8 +40,9 @@ class EstReader {
   }
 
   ExprPtr expr(const json& j, const std::string& where, int depth = 0) {
-    if (depth > kMaxNestingDepth) {
-      fail(where, "expression nested deeper than " + std::to_string(kMaxNestingDepth) + " levels");
+    if (depth > static_cast<int>(kMaxExpressionHeight)) {
+      fail(where, "expression nested deeper than " + std::to_string(kMaxExpressionHeight) +
+                      " levels");
       return nullptr;
     }
     if (!j.is_object() || j.size() != 1) {

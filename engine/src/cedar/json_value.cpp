@@ -12,7 +12,11 @@ Result<json> parse_json(std::string_view text, std::string_view file_name, const
   // is almost always a mistake that would otherwise silently change a decision.
   std::vector<std::vector<std::string>> open_objects;
   std::string duplicate;
-  auto check_keys = [&](int, json::parse_event_t event, json& parsed) {
+  struct TooDeep {};
+  auto check_keys = [&](int depth, json::parse_event_t event, json& parsed) {
+    // Deep input is refused while parsing, so nothing later (printing, walking, freeing)
+    // can recurse without bound.
+    if (depth > kMaxJsonParseDepth) throw TooDeep{};
     switch (event) {
       case json::parse_event_t::object_start: open_objects.emplace_back(); break;
       case json::parse_event_t::object_end:
@@ -40,6 +44,13 @@ Result<json> parse_json(std::string_view text, std::string_view file_name, const
       return err;
     }
     return result;
+  } catch (const TooDeep&) {
+    Error err;
+    err.kind = ErrorKind::limit;
+    err.message = std::string(what) + " is nested deeper than " +
+                  std::to_string(kMaxJsonParseDepth) + " levels";
+    err.location.file = std::string(file_name);
+    return err;
   } catch (const json::parse_error& e) {
     Error err;
     err.kind = ErrorKind::json;
@@ -56,6 +67,14 @@ Result<json> parse_json(std::string_view text, std::string_view file_name, const
 
 namespace {
 
+// A short description of a JSON value for messages: never the whole (possibly huge) value.
+std::string brief(const json& j) {
+  if (j.is_object()) return "an object";
+  if (j.is_array()) return "an array";
+  std::string text = j.dump();
+  return text.size() > 80 ? text.substr(0, 77) + "..." : text;
+}
+
 bool valid_type_name(const std::string& type) {
   auto parsed = parse_entity_type(type);
   return parsed.ok() && parsed.value() == type;
@@ -63,13 +82,13 @@ bool valid_type_name(const std::string& type) {
 
 bool uid_fields(const json& j, EntityUid& out, std::string& error) {
   if (!j.is_object()) {
-    error = "expected an entity reference {\"type\": ..., \"id\": ...}, found " + j.dump();
+    error = "expected an entity reference {\"type\": ..., \"id\": ...}, found " + brief(j);
     return false;
   }
   auto type = j.find("type");
   auto id = j.find("id");
   if (type == j.end() || id == j.end() || !type->is_string() || !id->is_string() || j.size() != 2) {
-    error = "expected an entity reference {\"type\": ..., \"id\": ...}, found " + j.dump();
+    error = "expected an entity reference {\"type\": ..., \"id\": ...}, found " + brief(j);
     return false;
   }
   out.type = type->get<std::string>();
@@ -143,7 +162,7 @@ bool value_from_json(const json& j, Value& out, std::string& error, int depth) {
       return true;
     }
     case json::value_t::number_float:
-      error = "floating-point numbers are not Cedar values: " + j.dump();
+      error = "floating-point numbers are not Cedar values: " + brief(j);
       return false;
     case json::value_t::string: out = Value::string(j.get<std::string>()); return true;
     case json::value_t::array: {

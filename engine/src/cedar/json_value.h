@@ -14,7 +14,10 @@
 
 namespace cordon::cedar {
 
-inline constexpr int kMaxJsonDepth = 200;
+inline constexpr int kMaxJsonDepth = 200;       // nesting of one Cedar value
+// Nesting of any JSON document the engine reads: room for the JSON policy format of the
+// tallest expression the text parser accepts (two JSON levels per operator).
+inline constexpr int kMaxJsonParseDepth = 2 * 1000 + 64;
 
 // Parses JSON text; errors name the line and column.
 Result<nlohmann::json> parse_json(std::string_view text, std::string_view file_name,

@@ -633,8 +633,21 @@ class Parser {
     auto e = std::make_unique<Expr>();
     e->kind = kind;
     e->offset = offset;
+    return checked(std::move(e));
+  }
+  // Sets a new node's height from its children; fails when the tree grows too tall.
+  ExprPtr checked(std::unique_ptr<Expr> e) {
+    uint32_t height = 0;
+    for (const auto& a : e->args) height = std::max(height, a->height);
+    e->height = height + 1;
+    if (e->height > kMaxExpressionHeight) {
+      fail_at(e->offset, 0,
+              "expression nested deeper than " + std::to_string(kMaxExpressionHeight) + " levels");
+      return nullptr;
+    }
     return ExprPtr(e.release());
   }
+
   ExprPtr binary(ExprKind kind, ExprPtr l, ExprPtr r, uint32_t offset) {
     auto e = std::make_unique<Expr>();
     e->kind = kind;
@@ -642,7 +655,7 @@ class Parser {
     e->length = prev_end_ - offset;
     e->args.push_back(std::move(l));
     e->args.push_back(std::move(r));
-    return ExprPtr(e.release());
+    return checked(std::move(e));
   }
 
   struct DepthGuard {
@@ -675,7 +688,7 @@ class Parser {
       e->args.push_back(std::move(t));
       e->args.push_back(std::move(f));
       e->length = prev_end_ - start;
-      return ExprPtr(e.release());
+      return checked(std::move(e));
     }
     return or_expr();
   }
@@ -745,7 +758,7 @@ class Parser {
       if (!string_literal(e->name)) return nullptr;
       e->args.push_back(std::move(l));
       e->length = prev_end_ - start;
-      return ExprPtr(e.release());
+      return checked(std::move(e));
     }
     if (tok_.kind != Tok::ident) {
       expected("an attribute name after `has`");
@@ -761,6 +774,11 @@ class Parser {
         expected("an attribute name after `.`");
         return nullptr;
       }
+      if (names.size() >= kMaxHasPathLength) {
+        fail_at(tok_.offset, tok_.length,
+                "`has` path longer than " + std::to_string(kMaxHasPathLength) + " attributes");
+        return nullptr;
+      }
       names.emplace_back(tok_.text);
       advance();
     }
@@ -771,7 +789,7 @@ class Parser {
       e->name = names[0];
       e->args.push_back(std::move(l));
       e->length = prev_end_ - start;
-      return ExprPtr(e.release());
+      return checked(std::move(e));
     }
     // Build the chain; the base expression is re-parsed as needed by cloning.
     ExprPtr result;
@@ -832,7 +850,7 @@ class Parser {
     advance();
     e->args.push_back(std::move(l));
     e->length = prev_end_ - start;
-    return ExprPtr(e.release());
+    return checked(std::move(e));
   }
 
   ExprPtr is(ExprPtr l, uint32_t start) {
@@ -854,7 +872,7 @@ class Parser {
       e->args.push_back(std::move(r));
     }
     e->length = prev_end_ - start;
-    return ExprPtr(e.release());
+    return checked(std::move(e));
   }
 
   ExprPtr add() {
@@ -911,7 +929,8 @@ class Parser {
       u->offset = start;
       u->args.push_back(std::move(e));
       u->length = prev_end_ - start;
-      e = ExprPtr(u.release());
+      e = checked(std::move(u));
+      if (!e) return nullptr;
     }
     return e;
   }
@@ -933,7 +952,7 @@ class Parser {
     e->literal = Value::integer(v);
     e->offset = start;
     e->length = prev_end_ - start;
-    return ExprPtr(e.release());
+    return checked(std::move(e));
   }
 
   ExprPtr member() {
@@ -972,7 +991,7 @@ class Parser {
           g->name = std::move(name);
           g->args.push_back(std::move(e));
           g->length = prev_end_ - start;
-          e = ExprPtr(g.release());
+          e = checked(std::move(g));
         }
       } else if (tok_.kind == Tok::lbracket) {
         advance();
@@ -983,7 +1002,7 @@ class Parser {
         if (!expect(Tok::rbracket, "after the attribute name")) return nullptr;
         g->args.push_back(std::move(e));
         g->length = prev_end_ - start;
-        e = ExprPtr(g.release());
+        e = checked(std::move(g));
       } else {
         break;
       }
@@ -1039,7 +1058,7 @@ class Parser {
     }
     e->args = std::move(args);
     e->length = prev_end_ - start;
-    return ExprPtr(e.release());
+    return checked(std::move(e));
   }
 
   ExprPtr primary() {
@@ -1054,7 +1073,7 @@ class Parser {
         if (!string_literal(s)) return nullptr;
         e->literal = Value::string(std::move(s));
         e->length = prev_end_ - start;
-        return ExprPtr(e.release());
+        return checked(std::move(e));
       }
       case Tok::lparen: {
         advance();
@@ -1076,7 +1095,7 @@ class Parser {
         }
         if (!expect(Tok::rbracket, "to close the set")) return nullptr;
         e->length = prev_end_ - start;
-        return ExprPtr(e.release());
+        return checked(std::move(e));
       }
       case Tok::lbrace: {
         advance();
@@ -1111,7 +1130,7 @@ class Parser {
         }
         if (!expect(Tok::rbrace, "to close the record")) return nullptr;
         e->length = prev_end_ - start;
-        return ExprPtr(e.release());
+        return checked(std::move(e));
       }
       case Tok::question: {
         advance();
@@ -1139,7 +1158,7 @@ class Parser {
       e->literal = Value::boolean(word == "true");
       advance();
       e->length = prev_end_ - start;
-      return ExprPtr(e.release());
+      return checked(std::move(e));
     }
     static const std::pair<const char*, Var> vars[] = {{"principal", Var::principal},
                                                        {"action", Var::action},
@@ -1156,7 +1175,7 @@ class Parser {
         e->kind = ExprKind::variable;
         e->var = v;
         e->length = prev_end_ - start;
-        return ExprPtr(e.release());
+        return checked(std::move(e));
       }
     }
     if (is_reserved(word)) {
@@ -1175,7 +1194,7 @@ class Parser {
         if (!string_literal(uid.id)) return nullptr;
         e->literal = Value::entity(std::move(uid));
         e->length = prev_end_ - start;
-        return ExprPtr(e.release());
+        return checked(std::move(e));
       }
       if (tok_.kind != Tok::ident) {
         expected("an identifier or a string after `::`");
@@ -1200,7 +1219,7 @@ class Parser {
       e->name = std::move(name);
       if (!call_arguments(e->args)) return nullptr;
       e->length = prev_end_ - start;
-      return ExprPtr(e.release());
+      return checked(std::move(e));
     }
     fail_at(start, static_cast<uint32_t>(name.size()),
             "unknown variable `" + name +

@@ -15,6 +15,10 @@
 namespace cordon::cedar {
 
 inline constexpr int kMaxNestingDepth = 200;
+// Chains (a + b + c ..., a.b.c ...) nest without parentheses; the tree they make is bounded too.
+inline constexpr uint32_t kMaxExpressionHeight = 1000;
+// `e has a.b.c`: attribute paths longer than this are an error.
+inline constexpr size_t kMaxHasPathLength = 64;
 
 struct ParsedPolicy {
   std::shared_ptr<const PolicyBody> body;

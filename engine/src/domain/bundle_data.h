@@ -46,12 +46,17 @@ struct Manifest {
   std::map<std::string, WorkflowSpec> workflows;
 };
 
+class FieldMasks;  // masks/field_masks.h
+
 // What a module may check its references against while it parses.
 struct BundleContext {
   const Manifest& manifest;
   const Entities& entities;
   const PolicySet& policies;
   const BundleLoadOptions& options;
+  // fields.json, once parsed (the loader parses it before routes.json, whose scrub_profile
+  // values must name its profiles); null when the bundle has no fields file.
+  const FieldMasks* fields = nullptr;
   // Whether an entity of this type and id is declared in entities.json.
   bool has_entity(const std::string& type, const std::string& id) const;
 };

@@ -1,0 +1,231 @@
+// The domain calls as JSON text in, JSON text out (cordon/domain_json.h): each reads its
+// call, hands typed values to the C++ call, and writes {"type":"success", ...} or
+// {"type":"failure","errors":[...]}. Every binding goes through here, so the three
+// builds answer byte for byte the same.
+#include "cordon/domain_json.h"
+
+#include <algorithm>
+#include <initializer_list>
+
+#include "cedar/answer_json.h"
+#include "cordon/gates.h"
+#include "cordon/masks.h"
+#include "cordon/routes.h"
+#include "domain/bundle_data.h"
+#include "json/located_json.h"
+#include "routes/route_evaluation.h"
+#include "routes/route_table.h"
+
+namespace cordon::domain_json {
+
+using json::LocatedJson;
+using nlohmann::ordered_json;
+using Json = nlohmann::json;
+
+namespace {
+
+std::string failure(const Error& error) {
+  return cedar::failure_answer({error}, false);
+}
+
+Error call_error(const LocatedJson& doc, const std::string& pointer, std::string message) {
+  return doc.error(pointer, std::move(message), ErrorKind::domain);
+}
+
+// Parses a call: UTF-8 JSON (RFC 8259), an object with only the `known` keys.
+Result<LocatedJson> parse_call(std::string_view text, std::initializer_list<const char*> known) {
+  if (!domain::is_valid_utf8(text)) {
+    Error err;
+    err.kind = ErrorKind::json;
+    err.message = "the call is not UTF-8 text";
+    return err;
+  }
+  auto doc = LocatedJson::parse(text, "call");
+  if (!doc) return doc.error();
+  const Json& root = doc->root();
+  if (!root.is_object()) return call_error(*doc, "", "the call must be a JSON object");
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    if (std::find_if(known.begin(), known.end(), [&](const char* k) { return it.key() == k; }) !=
+        known.end())
+      continue;
+    std::string expected;
+    for (const char* k : known) expected += (expected.empty() ? "" : ", ") + std::string(k);
+    return doc->key_error(LocatedJson::child("", it.key()),
+                          "unknown key `" + it.key() + "` (expected " + expected + ")",
+                          ErrorKind::domain);
+  }
+  return doc;
+}
+
+// A required (or defaulted) non-empty string member of the call.
+Result<std::string> string_member(const LocatedJson& doc, const char* key,
+                                  const char* fallback = nullptr) {
+  const Json& root = doc.root();
+  if (!root.contains(key)) {
+    if (fallback) return std::string(fallback);
+    return call_error(doc, "", "the call needs `" + std::string(key) + "`");
+  }
+  const Json& v = root.at(key);
+  if (!v.is_string() || v.get_ref<const std::string&>().empty())
+    return call_error(doc, LocatedJson::child("", key),
+                      "`" + std::string(key) + "` must be a non-empty string");
+  return v.get<std::string>();
+}
+
+Result<Session> session_member(const LocatedJson& doc, const char* key) {
+  if (!doc.root().contains(key))
+    return call_error(doc, "", "the call needs `" + std::string(key) + "` (a session)");
+  return routes::session_from_json(doc, LocatedJson::child("", key));
+}
+
+// {"type":"success","<key>":<json text>}, for results that write their own JSON.
+std::string success_with(const char* key, const std::string& json_text) {
+  return std::string("{\"type\":\"success\",\"") + key + "\":" + json_text + "}";
+}
+
+}  // namespace
+
+Result<Bundle> load_bundle(std::string_view call_json) {
+  auto doc = parse_call(call_json, {"files", "options"});
+  if (!doc) return doc.error();
+  const Json& root = doc->root();
+  if (!root.contains("files") || !root.at("files").is_object())
+    return call_error(*doc, "", "the call needs `files`: {path: contents}");
+  BundleFiles files;
+  for (auto it = root.at("files").begin(); it != root.at("files").end(); ++it) {
+    if (!it.value().is_string())
+      return call_error(*doc, LocatedJson::child("/files", it.key()),
+                        "the contents of `" + it.key() + "` must be a string");
+    files.emplace(it.key(), it.value().get<std::string>());
+  }
+  BundleLoadOptions options;
+  if (root.contains("options")) {
+    const Json& o = root.at("options");
+    if (!o.is_object()) return call_error(*doc, "/options", "`options` must be an object");
+    for (auto it = o.begin(); it != o.end(); ++it) {
+      const std::string at = LocatedJson::child("/options", it.key());
+      // Never echo these values: they are keys.
+      if (!it.value().is_string())
+        return call_error(*doc, at, "`" + it.key() + "` must be a string");
+      const std::string& value = it.value().get_ref<const std::string&>();
+      if (it.key() == "requireSignature") {
+        if (value == "none")
+          options.require_signature = SignatureAlgorithm::none;
+        else if (value == "hmac-sha256")
+          options.require_signature = SignatureAlgorithm::hmac_sha256;
+        else if (value == "ed25519")
+          options.require_signature = SignatureAlgorithm::ed25519;
+        else
+          return call_error(*doc, at,
+                            "`requireSignature` must be \"none\", \"hmac-sha256\" or \"ed25519\"");
+      } else if (it.key() == "verificationKey") {
+        options.verification_key = value;
+      } else if (it.key() == "scrubHashKey") {
+        options.scrub_hash_key = value;
+      } else {
+        return doc->key_error(at,
+                              "unknown option `" + it.key() +
+                                  "` (expected requireSignature, verificationKey, scrubHashKey)",
+                              ErrorKind::domain);
+      }
+    }
+  }
+  return Bundle::load(files, options);
+}
+
+std::string decide_route(const Bundle& bundle, std::string_view request_json) {
+  if (!domain::is_valid_utf8(request_json)) {
+    Error err;
+    err.kind = ErrorKind::json;
+    err.message = "the route request is not UTF-8 text";
+    return failure(err);
+  }
+  auto request = RouteRequest::from_json(request_json);
+  if (!request) return failure(request.error());
+  ordered_json out;
+  out["type"] = "success";
+  out["decision"] = routes::decision_to_json(cordon::decide_route(bundle, *request));
+  return out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+std::string apply_field_mask(const Bundle& bundle, std::string_view call_json) {
+  auto doc = parse_call(call_json, {"payload", "viewer", "surface", "profile"});
+  if (!doc) return failure(doc.error());
+  if (!doc->root().contains("payload"))
+    return failure(call_error(*doc, "", "the call needs `payload`"));
+  auto viewer = session_member(*doc, "viewer");
+  if (!viewer) return failure(viewer.error());
+  auto surface = string_member(*doc, "surface");
+  if (!surface) return failure(surface.error());
+  auto profile = string_member(*doc, "profile");
+  if (!profile) return failure(profile.error());
+  auto result = cordon::apply_field_mask(bundle, doc->root().at("payload").dump(), *viewer,
+                                         *surface, *profile);
+  if (!result) return failure(result.error());
+  return success_with("result", result->to_json());
+}
+
+std::string scrub_telemetry(const Bundle& bundle, std::string_view call_json) {
+  auto doc = parse_call(call_json, {"event", "profile"});
+  if (!doc) return failure(doc.error());
+  if (!doc->root().contains("event"))
+    return failure(call_error(*doc, "", "the call needs `event`"));
+  auto profile = string_member(*doc, "profile");
+  if (!profile) return failure(profile.error());
+  auto result = cordon::scrub_telemetry(bundle, doc->root().at("event").dump(), *profile);
+  if (!result) return failure(result.error());
+  return success_with("result", result->to_json());
+}
+
+std::string check_gate(const Bundle& bundle, std::string_view call_json) {
+  auto doc = parse_call(call_json, {"workflow", "actor", "facts"});
+  if (!doc) return failure(doc.error());
+  auto workflow = string_member(*doc, "workflow");
+  if (!workflow) return failure(workflow.error());
+  auto actor = session_member(*doc, "actor");
+  if (!actor) return failure(actor.error());
+  std::string facts = "{}";
+  if (doc->root().contains("facts")) {
+    if (!doc->root().at("facts").is_object())
+      return failure(call_error(*doc, "/facts", "`facts` must be an object"));
+    facts = doc->root().at("facts").dump();
+  }
+  auto result = cordon::check_gate(bundle, *workflow, *actor, facts);
+  if (!result) return failure(result.error());
+  return success_with("result", result->to_json());
+}
+
+std::string access_matrix(const Bundle& bundle, std::string_view call_json) {
+  auto doc = parse_call(call_json, {"surface", "format"});
+  if (!doc) return failure(doc.error());
+  auto surface = string_member(*doc, "surface", "desktop");
+  if (!surface) return failure(surface.error());
+  auto format = string_member(*doc, "format", "json");
+  if (!format) return failure(format.error());
+  const auto& surfaces = bundle.data().manifest.surfaces;
+  if (std::find(surfaces.begin(), surfaces.end(), *surface) == surfaces.end()) {
+    std::string known;
+    for (const auto& s : surfaces) known += (known.empty() ? "" : ", ") + s;
+    return failure(
+        call_error(*doc, doc->root().contains("surface") ? "/surface" : "",
+                   "unknown surface `" + *surface + "` (the bundle's surfaces: " + known + ")"));
+  }
+  AccessMatrix matrix = cordon::access_matrix(bundle, *surface);
+  if (*format == "json") return success_with("matrix", matrix.to_json());
+  std::string text;
+  if (*format == "markdown")
+    text = matrix.to_markdown();
+  else if (*format == "csv")
+    text = matrix.to_csv();
+  else if (*format == "html")
+    text = matrix.to_html();
+  else
+    return failure(call_error(*doc, "/format",
+                              "`format` must be \"json\", \"markdown\", \"csv\" or \"html\""));
+  ordered_json out;
+  out["type"] = "success";
+  out["matrix"] = text;
+  return out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+}  // namespace cordon::domain_json
