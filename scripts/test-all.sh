@@ -130,6 +130,16 @@ fi
 section "native tests (ctest --preset native)"
 run_suite ctest ctest --preset native
 
+section "installed CMake package (find_package(cordon) in a consumer project)"
+install_consumer() (
+  cmake --install build/native --prefix "$scratch/install" >/dev/null &&
+    cmake -S tests/install -B "$scratch/install-consumer" -G Ninja \
+      -DCMAKE_PREFIX_PATH="$scratch/install" >/dev/null &&
+    cmake --build "$scratch/install-consumer" >/dev/null &&
+    "$scratch/install-consumer/cordon_install_consumer"
+)
+run_suite "installed CMake package" install_consumer
+
 section "Python build (pip install .)"
 # Build requirements come from setup.sh; without isolation the build folder
 # build/pip/ is reused, so a second run recompiles only what changed.
