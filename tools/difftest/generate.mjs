@@ -9,7 +9,9 @@
 //
 // A scenario is a small world (entity types, a hierarchy, attributes, tags, actions) with a
 // handful of policies and several requests against it. Policies are kept as trees (see
-// printPolicy) so that run.mjs can shrink a differing case to a small one.
+// printPolicy) so that run.mjs can shrink a differing case to a small one. The JSON policy
+// format is made from the text by the reference's policyToJson, so this module loads
+// cedar-wasm too.
 //
 // Integers in JSON (attributes, context, tags) stay within ±(2^53 - 1): cedar-wasm receives JS
 // objects, and a double cannot carry a larger integer exactly. Policy text has no such limit,
@@ -101,9 +103,9 @@ const POLICY_IDS =
     ['p', 'policy0', 'policy1', 'allow-all', 'ünï', '', 'with space', 'a"b', 'link1'];
 const TAG_NAMES = ['t1', 't2', 'color', 'level', '', 'with space', 'ünï'];
 const STRINGS = [
-  '',       'a',   'abc',    'alice',   'hello world', 'Hello',        'a*b',
-  '*',      '\\',  '"',      'ünïcödé', '🙂🙂',    'line\nbreak',  'tab\t',
-  '\u0000', 'x.y', 'abcabc', 'aaa',     'aXbXc',       'http://x/y?z', '12',
+  '',    'a',      'abc',     'alice',    'hello world',  'Hello', 'a*b',    '*',
+  '\\',  '"',      'ünïcödé', '🙂🙂', 'line\nbreak',  'tab\t', 'cr\rlf', '\u0000',
+  'x.y', 'abcabc', 'aaa',     'aXbXc',    'http://x/y?z', '12',
 ];
 const SAFE_LONGS = [
   0,
@@ -309,8 +311,8 @@ function escapeText(rnd, s, {pattern = false} = {}) {
       out += rnd.chance(0.5) ? '\\n' : '\n';
     else if (ch === '\t')
       out += rnd.chance(0.5) ? '\\t' : '\t';
-    else if (ch === '\r')
-      out += '\\r';
+    else if (ch === '\r')  // a raw carriage return in a literal is an error in Cedar
+      out += rnd.chance(0.15) ? '\r' : '\\r';
     else if (code === 0)
       out += '\\0';
     else if (ch === '\'' && rnd.chance(0.5))
@@ -439,7 +441,7 @@ function printNode(n) {
       } else {
         text = inner.text;
       }
-      // "- -1" must not print as "--1"? Both lex as two minus signs; a space keeps it readable.
+      // A space between two minus signs ("- -1"), for the reader: both forms lex the same.
       return {
         text: `${sign}${sign === '-' && text.startsWith('-') ? ' ' : ''}${text}`,
         prec: 6,
@@ -1302,6 +1304,24 @@ const CALL_BREAKERS = [
     }
   ],
   [
+    'null context',
+    (call) => {
+      call.context = null;
+    }
+  ],
+  [
+    'missing entities',
+    (call) => {
+      delete call.entities;
+    }
+  ],
+  [
+    'null entities',
+    (call) => {
+      call.entities = null;
+    }
+  ],
+  [
     'escape with extra keys',
     (call, rnd) => {
       call.context.broken = rnd.pick([
@@ -1399,6 +1419,23 @@ function policyJson(policy) {
   return answer.type === 'success' ? answer.json : text;
 }
 
+// Policy text with Windows line ends, except inside string literals (where a raw carriage
+// return would change the string, and is an error in Cedar).
+function withCrlf(text) {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString && ch === '\\') {
+      out += ch + text[++i];
+      continue;
+    }
+    if (ch === '"') inString = !inString;
+    out += ch === '\n' && !inString ? '\r\n' : ch;
+  }
+  return out;
+}
+
 // The call's "policies" member in the scenario's form.
 function policiesMember(scenario) {
   const statics = scenario.policies.filter((p) => !p.template);
@@ -1421,7 +1458,7 @@ function policiesMember(scenario) {
     default: {
       const text = printPolicies(statics);
       // Windows line ends are whitespace too.
-      return {staticPolicies: scenario.crlf ? text.replace(/\n/g, '\r\n') : text};
+      return {staticPolicies: scenario.crlf ? withCrlf(text) : text};
     }
   }
 }

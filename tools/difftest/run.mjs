@@ -453,13 +453,25 @@ async function compareOne(engine, call) {
 }
 
 // The known cause of a difference, if one accounts for it (see explained.mjs).
+// When no single cause accounts for it, the causes found by counterfactual may together:
+// the call without all their triggers must then agree.
 async function knownCause(engine, diff) {
+  const applicable = [];
+  let withoutAll = diff.call;
   for (const cause of KNOWN) {
     if (cause.matches?.(diff)) return cause;
     const without = cause.recheck?.(diff.call);
-    if (without && !(await compareOne(engine, without)).cls) return cause;
+    if (!without) continue;
+    if (!(await compareOne(engine, without)).cls) return cause;
+    applicable.push(cause);
+    withoutAll = cause.recheck(withoutAll) ?? withoutAll;
   }
-  return null;
+  if (applicable.length < 2 || (await compareOne(engine, withoutAll)).cls) return null;
+  return {
+    name: applicable.map((c) => c.name).join(' + '),
+    kind: 'cordon bug',
+    why: 'several known causes at once',
+  };
 }
 
 async function shrink(engine, c, cls, cause = null, budget = 3000) {
@@ -475,7 +487,7 @@ async function shrink(engine, c, cls, cause = null, budget = 3000) {
       const call = caseCall(candidate);
       const result = await compareOne(engine, call);
       if (result.cls === cls &&
-          (!cause || (await knownCause(engine, {cls, call, ...result})) === cause)) {
+          (!cause || (await knownCause(engine, {cls, call, ...result}))?.name === cause.name)) {
         current = candidate;
         progress = true;
         break;
