@@ -46,7 +46,7 @@ std::string success_answer(const Response& response) {
   out["type"] = "success";
   out["response"] = response_to_json(response);
   out["warnings"] = ordered_json::array();
-  return out.dump();
+  return out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
 std::string check_parse_success() { return R"({"type":"success"})"; }
@@ -57,7 +57,7 @@ std::string failure_answer(const std::vector<Error>& errors, bool with_warnings)
   out["errors"] = ordered_json::array();
   for (const auto& e : errors) out["errors"].push_back(detailed_error(e));
   if (with_warnings) out["warnings"] = ordered_json::array();
-  return out.dump();
+  return out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
 }  // namespace cordon::cedar

@@ -50,6 +50,10 @@ Response authorize(const detail::RequestData& request, const detail::PolicySetDa
 
 }  // namespace cedar
 
-std::string Response::to_json() const { return cedar::response_to_json(*this).dump(); }
+std::string Response::to_json() const {
+  // Replace, never throw, on text that is not UTF-8 (a policy id from raw bytes, say).
+  return cedar::response_to_json(*this).dump(-1, ' ', false,
+                                             nlohmann::ordered_json::error_handler_t::replace);
+}
 
 }  // namespace cordon

@@ -51,6 +51,13 @@ Result<json> parse_json(std::string_view text, std::string_view file_name, const
                   std::to_string(kMaxJsonParseDepth) + " levels";
     err.location.file = std::string(file_name);
     return err;
+  } catch (const json::out_of_range&) {
+    // A number beyond a double's range ("1e999").
+    Error err;
+    err.kind = ErrorKind::json;
+    err.message = std::string(what) + " is not valid JSON: a number is out of range";
+    err.location.file = std::string(file_name);
+    return err;
   } catch (const json::parse_error& e) {
     Error err;
     err.kind = ErrorKind::json;

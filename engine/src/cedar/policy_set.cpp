@@ -222,7 +222,7 @@ std::string PolicySet::to_json() const {
     }
   }
   for (const auto& t : data_->templates) out["templates"][t.id] = cedar::policy_to_est(*t.body);
-  return out.dump();
+  return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 size_t PolicySet::size() const { return data_->policies.size(); }
