@@ -114,6 +114,8 @@ class NativeEngine {
     fs.chmodSync(this.cli, 0o755);
     this.coprocess = null;
     this.name = `native CLI (${cliPath})`;
+    // The copy goes even when the run stops on an error.
+    process.on('exit', () => this.close());
   }
 
   // Starts the CLI on a file of calls; the answers land in another file, so the CLI works
