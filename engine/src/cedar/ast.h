@@ -75,6 +75,22 @@ struct Expr {
   uint32_t height = 1;  // longest path to a leaf; bounded so evaluation cannot overflow the stack
 };
 
+// A deep copy of an expression (used where one subtree must appear twice, as in `e has a.b`).
+inline ExprPtr clone_expr(const Expr& e) {
+  auto c = std::make_unique<Expr>();
+  c->kind = e.kind;
+  c->var = e.var;
+  c->literal = e.literal;
+  c->name = e.name;
+  c->keys = e.keys;
+  c->pattern = e.pattern;
+  c->offset = e.offset;
+  c->length = e.length;
+  c->height = e.height;
+  for (const auto& a : e.args) c->args.push_back(clone_expr(*a));
+  return ExprPtr(c.release());
+}
+
 enum class Effect : uint8_t { permit, forbid };
 
 // A scope constraint on principal, action or resource.

@@ -253,7 +253,7 @@ class EstReader {
     std::shared_ptr<const Expr> shared(std::move(base));
     ExprPtr result;
     for (size_t i = 0; i < path.size(); ++i) {
-      ExprPtr target = clone(*shared);
+      ExprPtr target = clone_expr(*shared);
       for (size_t j = 0; j < i; ++j) {
         auto g = std::make_unique<Expr>();
         g->kind = ExprKind::get_attribute;
@@ -279,17 +279,6 @@ class EstReader {
     return result;
   }
 
-  static ExprPtr clone(const Expr& e) {
-    auto c = std::make_unique<Expr>();
-    c->kind = e.kind;
-    c->var = e.var;
-    c->literal = e.literal;
-    c->name = e.name;
-    c->keys = e.keys;
-    c->pattern = e.pattern;
-    for (const auto& a : e.args) c->args.push_back(clone(*a));
-    return ExprPtr(c.release());
-  }
 
   bool uid(const json& j, EntityUid& out, const std::string& where) {
     std::string err;

@@ -794,7 +794,7 @@ class Parser {
     // Build the chain; the base expression is re-parsed as needed by cloning.
     ExprPtr result;
     for (size_t i = 0; i < names.size(); ++i) {
-      ExprPtr base = clone(*l);
+      ExprPtr base = clone_expr(*l);
       for (size_t j = 0; j < i; ++j) {
         auto g = std::make_unique<Expr>();
         g->kind = ExprKind::get_attribute;
@@ -816,19 +816,6 @@ class Parser {
     return result;
   }
 
-  static ExprPtr clone(const Expr& e) {
-    auto c = std::make_unique<Expr>();
-    c->kind = e.kind;
-    c->var = e.var;
-    c->literal = e.literal;
-    c->name = e.name;
-    c->keys = e.keys;
-    c->pattern = e.pattern;
-    c->offset = e.offset;
-    c->length = e.length;
-    for (const auto& a : e.args) c->args.push_back(clone(*a));
-    return ExprPtr(c.release());
-  }
 
   ExprPtr like(ExprPtr l, uint32_t start) {
     advance();  // like
