@@ -104,7 +104,7 @@ test('non-ASCII text crosses the JS/wasm boundary intact', () => {
   const answer = isAuthorized(call({
     principal: {type: 'User', id: 'José 😀'},
     policies: {
-      staticPolicies: '@id("política_ñ") permit(principal == User::"José 😀", action, resource);'
+      staticPolicies: {'política_ñ': 'permit(principal == User::"José 😀", action, resource);'}
     },
   }));
   assert.deepEqual(answer.response.diagnostics.reason, ['política_ñ'], JSON.stringify(answer));

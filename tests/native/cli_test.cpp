@@ -190,7 +190,7 @@ TEST_F(CliTest, AuthorizeAnswersEachLineAndAMalformedLineFailsAlone) {
   const fs::path entities = file("app.entities.json", kEntitiesJson);
   const std::string input = request_line("alice") + "\n" +         // allowed by policy0
                             "{\"principal\": oops}\n" +            // not JSON
-                            request_line("bob") + "\n" +           // forbidden by no-bob
+                            request_line("bob") + "\n" +           // forbidden by policy1
                             "\n" +                                 // blank: skipped
                             request_line("carol", "edit") + "\n";  // policy2 errors: deny
   const CliRun result = run("authorize --policies " + shell_quote(policies.string()) +
@@ -214,7 +214,7 @@ TEST_F(CliTest, AuthorizeAnswersEachLineAndAMalformedLineFailsAlone) {
 
   const Json bob = parse_line(lines[2]);
   EXPECT_EQ(bob["response"]["decision"], "deny");
-  EXPECT_EQ(bob["response"]["diagnostics"]["reason"], Json::array({"no-bob"}));
+  EXPECT_EQ(bob["response"]["diagnostics"]["reason"], Json::array({"policy1"}));
 
   const Json carol = parse_line(lines[3]);
   EXPECT_EQ(carol["type"], "success");
@@ -264,7 +264,7 @@ TEST_F(CliTest, PrettyOutputIsOneReadableLinePerRequest) {
   const std::vector<std::string> lines = lines_of(result.out);
   ASSERT_EQ(lines.size(), 3u) << result.out;
   EXPECT_EQ(lines[0], R"(ALLOW  User::"alice" view Photo::"x"  [policy0])");
-  EXPECT_EQ(lines[1].rfind(R"(DENY   User::"bob" view Photo::"x"  [no-bob])", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[1].rfind(R"(DENY   User::"bob" view Photo::"x"  [policy1])", 0), 0u) << lines[1];
   EXPECT_EQ(lines[2].rfind("FAIL   ", 0), 0u) << lines[2];
 }
 

@@ -6,7 +6,8 @@
 //   if (!set) return set.error();             // shared.cedar:2:...: parse error: ...
 //   set->ids();                               // {"policy0"}
 //
-// Policies are named policy0..N by position unless annotated with @id("...").
+// Policies are named policy0..N by position, as in Cedar; annotations, @id included, do
+// not rename them (a Bundle names its policies by @id).
 // Copies are cheap: the parsed policies are shared, never modified.
 #pragma once
 
@@ -51,12 +52,12 @@ class PolicySet {
   std::string to_json() const;
 
   size_t size() const;
-  std::vector<std::string> ids() const;           // static and linked policies
+  std::vector<std::string> ids() const;  // static and linked policies
   std::vector<std::string> template_ids() const;
 
   const detail::PolicySetData& data() const { return *data_; }
 
- // For the engine's own use: wraps already-built internal data.
+  // For the engine's own use: wraps already-built internal data.
   explicit PolicySet(std::shared_ptr<const detail::PolicySetData> data);
 
  private:

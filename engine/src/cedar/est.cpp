@@ -3,6 +3,7 @@
 #include "cedar/extensions.h"
 #include "cedar/json_value.h"
 #include "cedar/parser.h"
+#include "cedar/schema.h"
 
 namespace cordon::cedar {
 
@@ -18,14 +19,22 @@ struct BinaryOp {
 
 // Operators written {"op": {"left": .., "right": ..}}.
 constexpr BinaryOp kBinaryOps[] = {
-    {"==", ExprKind::equal},          {"!=", ExprKind::not_equal},
-    {"in", ExprKind::in},             {"<", ExprKind::less},
-    {"<=", ExprKind::less_equal},     {">", ExprKind::greater},
-    {">=", ExprKind::greater_equal},  {"&&", ExprKind::logical_and},
-    {"||", ExprKind::logical_or},     {"+", ExprKind::add},
-    {"-", ExprKind::subtract},        {"*", ExprKind::multiply},
-    {"contains", ExprKind::contains}, {"containsAll", ExprKind::contains_all},
-    {"containsAny", ExprKind::contains_any}, {"getTag", ExprKind::get_tag},
+    {"==", ExprKind::equal},
+    {"!=", ExprKind::not_equal},
+    {"in", ExprKind::in},
+    {"<", ExprKind::less},
+    {"<=", ExprKind::less_equal},
+    {">", ExprKind::greater},
+    {">=", ExprKind::greater_equal},
+    {"&&", ExprKind::logical_and},
+    {"||", ExprKind::logical_or},
+    {"+", ExprKind::add},
+    {"-", ExprKind::subtract},
+    {"*", ExprKind::multiply},
+    {"contains", ExprKind::contains},
+    {"containsAll", ExprKind::contains_all},
+    {"containsAny", ExprKind::contains_any},
+    {"getTag", ExprKind::get_tag},
     {"hasTag", ExprKind::has_tag},
 };
 
@@ -41,8 +50,8 @@ class EstReader {
 
   ExprPtr expr(const json& j, const std::string& where, int depth = 0) {
     if (depth > static_cast<int>(kMaxExpressionHeight)) {
-      fail(where, "expression nested deeper than " + std::to_string(kMaxExpressionHeight) +
-                      " levels");
+      fail(where,
+           "expression nested deeper than " + std::to_string(kMaxExpressionHeight) + " levels");
       return nullptr;
     }
     if (!j.is_object() || j.size() != 1) {
@@ -113,8 +122,9 @@ class EstReader {
     }
     if (op == "!" || op == "neg" || op == "isEmpty") {
       if (!only_keys({"arg"})) return nullptr;
-      e->kind = op == "!" ? ExprKind::logical_not : op == "neg" ? ExprKind::negate
-                                                                : ExprKind::is_empty;
+      e->kind = op == "!"     ? ExprKind::logical_not
+                : op == "neg" ? ExprKind::negate
+                              : ExprKind::is_empty;
       ExprPtr a = operand("arg");
       if (!a) return nullptr;
       e->args.push_back(std::move(a));
@@ -164,8 +174,10 @@ class EstReader {
         } else if (p.is_object() && p.size() == 1 && p.contains("Literal") &&
                    p.at("Literal").is_string()) {
           std::string lit = p.at("Literal").get<std::string>();
-          if (!e->pattern.empty() && !e->pattern.back().wildcard) e->pattern.back().literal += lit;
-          else e->pattern.push_back({false, lit});
+          if (!e->pattern.empty() && !e->pattern.back().wildcard)
+            e->pattern.back().literal += lit;
+          else
+            e->pattern.push_back({false, lit});
         } else {
           fail(here, "pattern elements are \"Wildcard\" or {\"Literal\": text}");
           return nullptr;
@@ -279,7 +291,6 @@ class EstReader {
     return result;
   }
 
-
   bool uid(const json& j, EntityUid& out, const std::string& where) {
     std::string err;
     if (!entity_uid_from_json(j, out, err)) return fail(where, err);
@@ -288,6 +299,12 @@ class EstReader {
 
   bool scope(const json& j, const char* var, ScopeConstraint& c, const std::string& where) {
     std::string here = where + "." + var;
+    // As Cedar: the action scope names only actions, entities of type Action or NS::Action.
+    auto action_only = [&](const EntityUid& u, const std::string& at) {
+      return std::string(var) != "action" || is_action_type(u.type) ||
+             fail(at, "expected an entity of type `Action` in the action constraint, found `" +
+                          u.to_cedar() + "`");
+    };
     if (!j.is_object() || !j.contains("op") || !j.at("op").is_string())
       return fail(here, "expected {\"op\": ...}");
     std::string op = j.at("op").get<std::string>();
@@ -301,7 +318,7 @@ class EstReader {
         return true;
       }
       if (!t.contains("entity")) return fail(here, "expected `entity` or `slot`");
-      return uid(t.at("entity"), c.entity, here + ".entity");
+      return uid(t.at("entity"), c.entity, here + ".entity") && action_only(c.entity, here);
     };
     for (auto it = j.begin(); it != j.end(); ++it) {
       const std::string& k = it.key();
@@ -323,7 +340,7 @@ class EstReader {
         if (!j.at("entities").is_array()) return fail(here, "`entities` must be an array");
         for (const auto& e : j.at("entities")) {
           EntityUid u;
-          if (!uid(e, u, here + ".entities")) return false;
+          if (!uid(e, u, here + ".entities") || !action_only(u, here)) return false;
           c.entities.push_back(std::move(u));
         }
         return true;
@@ -356,11 +373,15 @@ class EstReader {
 ordered_json scope_to_est(const ScopeConstraint& c, const char* var) {
   ordered_json out;
   auto target = [&](ordered_json& where) {
-    if (c.slot) where["slot"] = std::string("?") + var;
-    else where["entity"] = uid_to_json(c.entity);
+    if (c.slot)
+      where["slot"] = std::string("?") + var;
+    else
+      where["entity"] = uid_to_json(c.entity);
   };
   switch (c.op) {
-    case ScopeConstraint::Op::any: out["op"] = "All"; break;
+    case ScopeConstraint::Op::any:
+      out["op"] = "All";
+      break;
     case ScopeConstraint::Op::equal:
       out["op"] = "==";
       target(out);
@@ -375,7 +396,10 @@ ordered_json scope_to_est(const ScopeConstraint& c, const char* var) {
       for (const auto& e : c.entities) out["entities"].push_back(uid_to_json(e));
       break;
     }
-    case ScopeConstraint::Op::is: out["op"] = "is"; out["entity_type"] = c.entity_type; break;
+    case ScopeConstraint::Op::is:
+      out["op"] = "is";
+      out["entity_type"] = c.entity_type;
+      break;
     case ScopeConstraint::Op::is_in: {
       out["op"] = "is";
       out["entity_type"] = c.entity_type;
@@ -401,12 +425,24 @@ ordered_json expr_to_est(const Expr& e) {
     }
   }
   switch (e.kind) {
-    case ExprKind::literal: out["Value"] = value_to_json(e.literal); break;
-    case ExprKind::variable: out["Var"] = var_name(e.var); break;
-    case ExprKind::slot: out["Slot"] = std::string("?") + var_name(e.var); break;
-    case ExprKind::logical_not: out["!"]["arg"] = expr_to_est(*e.args[0]); break;
-    case ExprKind::negate: out["neg"]["arg"] = expr_to_est(*e.args[0]); break;
-    case ExprKind::is_empty: out["isEmpty"]["arg"] = expr_to_est(*e.args[0]); break;
+    case ExprKind::literal:
+      out["Value"] = value_to_json(e.literal);
+      break;
+    case ExprKind::variable:
+      out["Var"] = var_name(e.var);
+      break;
+    case ExprKind::slot:
+      out["Slot"] = std::string("?") + var_name(e.var);
+      break;
+    case ExprKind::logical_not:
+      out["!"]["arg"] = expr_to_est(*e.args[0]);
+      break;
+    case ExprKind::negate:
+      out["neg"]["arg"] = expr_to_est(*e.args[0]);
+      break;
+    case ExprKind::is_empty:
+      out["isEmpty"]["arg"] = expr_to_est(*e.args[0]);
+      break;
     case ExprKind::get_attribute:
       out["."]["left"] = expr_to_est(*e.args[0]);
       out["."]["attr"] = e.name;
@@ -419,7 +455,8 @@ ordered_json expr_to_est(const Expr& e) {
       out["like"]["left"] = expr_to_est(*e.args[0]);
       ordered_json pattern = ordered_json::array();
       for (const auto& p : e.pattern) {
-        if (p.wildcard) pattern.push_back("Wildcard");
+        if (p.wildcard)
+          pattern.push_back("Wildcard");
         else
           for (size_t i = 0; i < p.literal.size();) {
             // One element per character, as Cedar writes patterns.
@@ -460,7 +497,8 @@ ordered_json expr_to_est(const Expr& e) {
       out[e.name] = std::move(items);
       break;
     }
-    default: break;
+    default:
+      break;
   }
   return out;
 }
@@ -476,9 +514,12 @@ ordered_json uid_to_json(const EntityUid& uid) {
 
 ordered_json value_to_json(const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::boolean: return v.as_bool();
-    case Value::Kind::integer: return v.as_integer();
-    case Value::Kind::string: return v.as_string();
+    case Value::Kind::boolean:
+      return v.as_bool();
+    case Value::Kind::integer:
+      return v.as_integer();
+    case Value::Kind::string:
+      return v.as_string();
     case Value::Kind::entity: {
       ordered_json out;
       out["__entity"] = uid_to_json(v.as_entity());
@@ -506,9 +547,9 @@ ordered_json value_to_json(const Value& v) {
         // A datetime is written as the epoch offset by a duration, as Cedar does.
         ordered_json out;
         out["__extn"]["fn"] = "offset";
-        out["__extn"]["args"] = ordered_json::array(
-            {escape("datetime", "1970-01-01"),
-             escape("duration", std::to_string(ext.number) + "ms")});
+        out["__extn"]["args"] =
+            ordered_json::array({escape("datetime", "1970-01-01"),
+                                 escape("duration", std::to_string(ext.number) + "ms")});
         return out;
       }
       if (ext.type == ExtensionValue::Type::duration)
@@ -546,9 +587,8 @@ Result<std::shared_ptr<const PolicyBody>> policy_from_est(const json& j, const s
   struct {
     const char* name;
     ScopeConstraint* c;
-  } scopes[] = {{"principal", &body->principal},
-                {"action", &body->action},
-                {"resource", &body->resource}};
+  } scopes[] = {
+      {"principal", &body->principal}, {"action", &body->action}, {"resource", &body->resource}};
   for (auto& s : scopes) {
     if (!j.contains(s.name)) return fail(where + ": missing `" + s.name + "`");
     if (!reader.scope(j.at(s.name), s.name, *s.c, where)) return fail(reader.error());

@@ -22,12 +22,22 @@ Error call_error(ErrorKind kind, std::string message) {
 }
 
 Result<Entities> entities_member(const json& call, const Schema* schema) {
-  auto it = call.find("entities");
-  if (schema)
-    return entities_from_json_value(it == call.end() || it->is_null() ? json::array() : *it, {},
-                                    *schema);
-  if (it == call.end() || it->is_null()) return Entities();
-  return entities_from_json_value(*it, {});
+  const json& entities = call.at("entities");
+  if (schema) return entities_from_json_value(entities, {}, *schema);
+  return entities_from_json_value(entities, {});
+}
+
+// As cedar-wasm: `context` and `entities` are required and never null (an empty context
+// is {}, no entities is []), so a call that lost a member is not read as an empty one.
+std::optional<Error> check_required(const json& call) {
+  for (const char* key : {"context", "entities"}) {
+    auto it = call.find(key);
+    if (it == call.end())
+      return call_error(ErrorKind::request, std::string("the call has no `") + key + "`");
+    if (it->is_null())
+      return call_error(ErrorKind::request, std::string("`") + key + "` must not be null");
+  }
+  return std::nullopt;
 }
 
 // Rejects keys that the call does not define, so a typo never goes unnoticed.
@@ -61,6 +71,7 @@ std::string answer(const json& call, const PolicySet& policies, const Schema* sc
           {call_error(ErrorKind::request, "`validateRequest` must be true or false")});
     validate = validate_it->get<bool>();
   }
+  if (auto e = check_required(call)) return cedar::failure_answer({*e});
   auto request =
       schema ? request_from_json_value(call, *schema, validate) : request_from_json_value(call);
   if (!request) return cedar::failure_answer({request.error()});
@@ -105,9 +116,9 @@ std::string PolicyStore::preparse_policy_set(std::string_view id, std::string_vi
 std::string PolicyStore::stateful_is_authorized(std::string_view call_json) const {
   auto call = parse_call(call_json);
   if (!call) return cedar::failure_answer({call.error()});
-  if (auto e = check_keys(*call, {"principal", "action", "resource", "context",
-                                  "preparsedSchemaName", "validateRequest",
-                                  "preparsedPolicySetId", "entities"}))
+  if (auto e =
+          check_keys(*call, {"principal", "action", "resource", "context", "preparsedSchemaName",
+                             "validateRequest", "preparsedPolicySetId", "entities"}))
     return cedar::failure_answer({*e});
   std::optional<Schema> schema;
   auto schema_name = call->find("preparsedSchemaName");

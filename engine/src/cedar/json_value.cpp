@@ -18,7 +18,9 @@ Result<json> parse_json(std::string_view text, std::string_view file_name, const
     // can recurse without bound.
     if (depth > kMaxJsonParseDepth) throw TooDeep{};
     switch (event) {
-      case json::parse_event_t::object_start: open_objects.emplace_back(); break;
+      case json::parse_event_t::object_start:
+        open_objects.emplace_back();
+        break;
       case json::parse_event_t::object_end:
         if (!open_objects.empty()) open_objects.pop_back();
         break;
@@ -30,7 +32,8 @@ Result<json> parse_json(std::string_view text, std::string_view file_name, const
         keys.push_back(key);
         break;
       }
-      default: break;
+      default:
+        break;
     }
     return true;
   };
@@ -61,7 +64,8 @@ Result<json> parse_json(std::string_view text, std::string_view file_name, const
   } catch (const json::parse_error& e) {
     Error err;
     err.kind = ErrorKind::json;
-    // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 1, column 5: ...".
+    // nlohmann's message reads "[json.exception.parse_error.101] parse error at line 1, column 5:
+    // ...".
     std::string message = e.what();
     auto at = message.find("] ");
     if (at != std::string::npos) message = message.substr(at + 2);
@@ -157,8 +161,12 @@ bool value_from_json(const json& j, Value& out, std::string& error, int depth) {
     return false;
   }
   switch (j.type()) {
-    case json::value_t::boolean: out = Value::boolean(j.get<bool>()); return true;
-    case json::value_t::number_integer: out = Value::integer(j.get<int64_t>()); return true;
+    case json::value_t::boolean:
+      out = Value::boolean(j.get<bool>());
+      return true;
+    case json::value_t::number_integer:
+      out = Value::integer(j.get<int64_t>());
+      return true;
     case json::value_t::number_unsigned: {
       uint64_t u = j.get<uint64_t>();
       if (u > static_cast<uint64_t>(INT64_MAX)) {
@@ -171,7 +179,9 @@ bool value_from_json(const json& j, Value& out, std::string& error, int depth) {
     case json::value_t::number_float:
       error = "floating-point numbers are not Cedar values: " + brief(j);
       return false;
-    case json::value_t::string: out = Value::string(j.get<std::string>()); return true;
+    case json::value_t::string:
+      out = Value::string(j.get<std::string>());
+      return true;
     case json::value_t::array: {
       SetElements elements;
       elements.reserve(j.size());
@@ -184,6 +194,11 @@ bool value_from_json(const json& j, Value& out, std::string& error, int depth) {
       return true;
     }
     case json::value_t::object: {
+      // Cedar 4 dropped the `__expr` escape; an object holding one is an error, never a record.
+      if (j.contains("__expr")) {
+        error = "the `__expr` escape is no longer supported";
+        return false;
+      }
       if (j.contains("__entity")) {
         EntityUid uid;
         if (!entity_uid_from_json(j, uid, error)) return false;
@@ -228,8 +243,12 @@ bool value_from_json(const json& j, Value& out, std::string& error, int depth) {
       }
       return record_from_json(j, out, error, depth);
     }
-    case json::value_t::null: error = "null is not a Cedar value"; return false;
-    default: error = "unsupported JSON value"; return false;
+    case json::value_t::null:
+      error = "null is not a Cedar value";
+      return false;
+    default:
+      error = "unsupported JSON value";
+      return false;
   }
 }
 

@@ -18,8 +18,13 @@
 #include <cstring>
 
 #include "cedar/extensions.h"
+#include "cedar/schema.h"
+#include "text/utf8.h"
 
 namespace cordon::cedar {
+
+using text::append_utf8;
+using text::is_valid_utf8;
 
 namespace {
 
@@ -66,37 +71,68 @@ struct Token {
 
 const char* describe(Tok t) {
   switch (t) {
-    case Tok::end: return "end of input";
-    case Tok::ident: return "identifier";
-    case Tok::string: return "string literal";
-    case Tok::integer: return "integer literal";
-    case Tok::lparen: return "`(`";
-    case Tok::rparen: return "`)`";
-    case Tok::lbracket: return "`[`";
-    case Tok::rbracket: return "`]`";
-    case Tok::lbrace: return "`{`";
-    case Tok::rbrace: return "`}`";
-    case Tok::comma: return "`,`";
-    case Tok::semicolon: return "`;`";
-    case Tok::colon: return "`:`";
-    case Tok::double_colon: return "`::`";
-    case Tok::dot: return "`.`";
-    case Tok::eq: return "`==`";
-    case Tok::neq: return "`!=`";
-    case Tok::lt: return "`<`";
-    case Tok::le: return "`<=`";
-    case Tok::gt: return "`>`";
-    case Tok::ge: return "`>=`";
-    case Tok::and_: return "`&&`";
-    case Tok::or_: return "`||`";
-    case Tok::bang: return "`!`";
-    case Tok::plus: return "`+`";
-    case Tok::minus: return "`-`";
-    case Tok::star: return "`*`";
-    case Tok::at: return "`@`";
-    case Tok::question: return "`?`";
-    case Tok::assign: return "`=`";
-    case Tok::invalid: return "invalid token";
+    case Tok::end:
+      return "end of input";
+    case Tok::ident:
+      return "identifier";
+    case Tok::string:
+      return "string literal";
+    case Tok::integer:
+      return "integer literal";
+    case Tok::lparen:
+      return "`(`";
+    case Tok::rparen:
+      return "`)`";
+    case Tok::lbracket:
+      return "`[`";
+    case Tok::rbracket:
+      return "`]`";
+    case Tok::lbrace:
+      return "`{`";
+    case Tok::rbrace:
+      return "`}`";
+    case Tok::comma:
+      return "`,`";
+    case Tok::semicolon:
+      return "`;`";
+    case Tok::colon:
+      return "`:`";
+    case Tok::double_colon:
+      return "`::`";
+    case Tok::dot:
+      return "`.`";
+    case Tok::eq:
+      return "`==`";
+    case Tok::neq:
+      return "`!=`";
+    case Tok::lt:
+      return "`<`";
+    case Tok::le:
+      return "`<=`";
+    case Tok::gt:
+      return "`>`";
+    case Tok::ge:
+      return "`>=`";
+    case Tok::and_:
+      return "`&&`";
+    case Tok::or_:
+      return "`||`";
+    case Tok::bang:
+      return "`!`";
+    case Tok::plus:
+      return "`+`";
+    case Tok::minus:
+      return "`-`";
+    case Tok::star:
+      return "`*`";
+    case Tok::at:
+      return "`@`";
+    case Tok::question:
+      return "`?`";
+    case Tok::assign:
+      return "`=`";
+    case Tok::invalid:
+      return "invalid token";
   }
   return "token";
 }
@@ -104,7 +140,9 @@ const char* describe(Tok t) {
 bool is_ident_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
-bool is_ident_char(char c) { return is_ident_start(c) || (c >= '0' && c <= '9'); }
+bool is_ident_char(char c) {
+  return is_ident_start(c) || (c >= '0' && c <= '9');
+}
 
 // Words that cannot be used as identifiers (entity types, attribute names in `.x`).
 bool is_reserved(std::string_view w) {
@@ -152,36 +190,83 @@ class Lexer {
       auto two = [&](char a, char b) {
         return c == a && pos_ + 1 < text_.size() && text_[pos_ + 1] == b;
       };
-      if (two(':', ':')) t.kind = Tok::double_colon, pos_ += 2;
-      else if (two('=', '=')) t.kind = Tok::eq, pos_ += 2;
-      else if (two('!', '=')) t.kind = Tok::neq, pos_ += 2;
-      else if (two('<', '=')) t.kind = Tok::le, pos_ += 2;
-      else if (two('>', '=')) t.kind = Tok::ge, pos_ += 2;
-      else if (two('&', '&')) t.kind = Tok::and_, pos_ += 2;
-      else if (two('|', '|')) t.kind = Tok::or_, pos_ += 2;
+      if (two(':', ':'))
+        t.kind = Tok::double_colon, pos_ += 2;
+      else if (two('=', '='))
+        t.kind = Tok::eq, pos_ += 2;
+      else if (two('!', '='))
+        t.kind = Tok::neq, pos_ += 2;
+      else if (two('<', '='))
+        t.kind = Tok::le, pos_ += 2;
+      else if (two('>', '='))
+        t.kind = Tok::ge, pos_ += 2;
+      else if (two('&', '&'))
+        t.kind = Tok::and_, pos_ += 2;
+      else if (two('|', '|'))
+        t.kind = Tok::or_, pos_ += 2;
       else {
         ++pos_;
         switch (c) {
-          case '(': t.kind = Tok::lparen; break;
-          case ')': t.kind = Tok::rparen; break;
-          case '[': t.kind = Tok::lbracket; break;
-          case ']': t.kind = Tok::rbracket; break;
-          case '{': t.kind = Tok::lbrace; break;
-          case '}': t.kind = Tok::rbrace; break;
-          case ',': t.kind = Tok::comma; break;
-          case ';': t.kind = Tok::semicolon; break;
-          case ':': t.kind = Tok::colon; break;
-          case '.': t.kind = Tok::dot; break;
-          case '<': t.kind = Tok::lt; break;
-          case '>': t.kind = Tok::gt; break;
-          case '!': t.kind = Tok::bang; break;
-          case '+': t.kind = Tok::plus; break;
-          case '-': t.kind = Tok::minus; break;
-          case '*': t.kind = Tok::star; break;
-          case '@': t.kind = Tok::at; break;
-          case '?': t.kind = Tok::question; break;
-          case '=': t.kind = Tok::assign; break;
-          default: t.kind = Tok::invalid; break;
+          case '(':
+            t.kind = Tok::lparen;
+            break;
+          case ')':
+            t.kind = Tok::rparen;
+            break;
+          case '[':
+            t.kind = Tok::lbracket;
+            break;
+          case ']':
+            t.kind = Tok::rbracket;
+            break;
+          case '{':
+            t.kind = Tok::lbrace;
+            break;
+          case '}':
+            t.kind = Tok::rbrace;
+            break;
+          case ',':
+            t.kind = Tok::comma;
+            break;
+          case ';':
+            t.kind = Tok::semicolon;
+            break;
+          case ':':
+            t.kind = Tok::colon;
+            break;
+          case '.':
+            t.kind = Tok::dot;
+            break;
+          case '<':
+            t.kind = Tok::lt;
+            break;
+          case '>':
+            t.kind = Tok::gt;
+            break;
+          case '!':
+            t.kind = Tok::bang;
+            break;
+          case '+':
+            t.kind = Tok::plus;
+            break;
+          case '-':
+            t.kind = Tok::minus;
+            break;
+          case '*':
+            t.kind = Tok::star;
+            break;
+          case '@':
+            t.kind = Tok::at;
+            break;
+          case '?':
+            t.kind = Tok::question;
+            break;
+          case '=':
+            t.kind = Tok::assign;
+            break;
+          default:
+            t.kind = Tok::invalid;
+            break;
         }
       }
     }
@@ -207,24 +292,6 @@ class Lexer {
   std::string_view text_;
   size_t pos_ = 0;
 };
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -252,6 +319,11 @@ std::string unescape(std::string_view body, std::string& out, std::vector<Patter
       ++i;
       continue;
     }
+    if (c == '\r') {
+      // As Rust's string literals (and so Cedar): a carriage return must be escaped.
+      bad_at = i;
+      return "a carriage return in a string literal must be written `\\r`";
+    }
     if (c != '\\') {
       out += c;
       ++i;
@@ -262,13 +334,27 @@ std::string unescape(std::string_view body, std::string& out, std::vector<Patter
     char e = body[i + 1];
     i += 2;
     switch (e) {
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case '\\': out += '\\'; break;
-      case '0': out += '\0'; break;
-      case '\'': out += '\''; break;
-      case '"': out += '"'; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '0':
+        out += '\0';
+        break;
+      case '\'':
+        out += '\'';
+        break;
+      case '"':
+        out += '"';
+        break;
       case '*':
         if (!pattern) return "invalid escape `\\*` outside a `like` pattern";
         out += '*';
@@ -302,27 +388,12 @@ std::string unescape(std::string_view body, std::string& out, std::vector<Patter
         append_utf8(out, cp);
         break;
       }
-      default: return std::string("invalid escape `\\") + e + "`";
+      default:
+        return std::string("invalid escape `\\") + e + "`";
     }
   }
   flush();
   return {};
-}
-
-bool is_valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : 9;
-    if (n == 9 || i + n >= s.size() + (n == 0)) {
-      if (n != 0) return false;
-    }
-    for (size_t k = 1; k <= n; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
-    }
-    i += n + 1;
-  }
-  return true;
 }
 
 class Parser {
@@ -342,8 +413,9 @@ class Parser {
       body->location = locate(text_, file_, tok_.offset, 0);
       if (!policy(*body)) return error();
       ParsedPolicy p;
-      const std::string* id = body->annotation("id");
-      p.id = id ? *id : "policy" + std::to_string(out.size());
+      // As Cedar: policies of a text are policy0, policy1, ... whatever their annotations
+      // (a bundle names its policies by @id; see domain/bundle.cpp).
+      p.id = "policy" + std::to_string(out.size());
       p.body = std::move(body);
       out.push_back(std::move(p));
     }
@@ -424,10 +496,12 @@ class Parser {
   }
   void expected(const std::string& what) {
     std::string found;
-    if (tok_.kind == Tok::end) found = "end of input";
+    if (tok_.kind == Tok::end)
+      found = "end of input";
     else if (tok_.kind == Tok::invalid && !tok_.text.empty() && tok_.text[0] == '"')
       found = "an unterminated string";
-    else found = "`" + std::string(tok_.text) + "`";
+    else
+      found = "`" + std::string(tok_.text) + "`";
     fail_at(tok_.offset, tok_.length, "expected " + what + ", found " + found);
   }
   Error error() const { return error_; }
@@ -455,8 +529,10 @@ class Parser {
       }
       body.annotations.emplace_back(std::move(key), std::move(value));
     }
-    if (accept_word("permit")) body.effect = Effect::permit;
-    else if (accept_word("forbid")) body.effect = Effect::forbid;
+    if (accept_word("permit"))
+      body.effect = Effect::permit;
+    else if (accept_word("forbid"))
+      body.effect = Effect::forbid;
     else {
       expected("`permit` or `forbid`");
       return false;
@@ -521,7 +597,7 @@ class Parser {
         if (tok_.kind != Tok::rbracket) {
           do {
             EntityUid uid;
-            if (!entity_ref(uid)) return false;
+            if (!action_entity_ref(uid)) return false;
             c.entities.push_back(std::move(uid));
           } while (accept(Tok::comma));
         }
@@ -551,15 +627,28 @@ class Parser {
       c.slot = true;
       return true;
     }
-    return entity_ref(c.entity);
+    return std::strcmp(var, "action") == 0 ? action_entity_ref(c.entity) : entity_ref(c.entity);
+  }
+
+  // As Cedar: the action scope names only actions, entities of type Action or NS::Action.
+  bool action_entity_ref(EntityUid& uid) {
+    uint32_t at = tok_.offset;
+    if (!entity_ref(uid)) return false;
+    if (is_action_type(uid.type)) return true;
+    fail_at(at, prev_end_ - at,
+            "expected an entity of type `Action` in the action constraint, found `" +
+                uid.to_cedar() + "`");
+    return false;
   }
 
   // ---- names and literals ----
+  // A name such as an entity type (NS::User): no part of it may be a reserved word.
   bool path(std::string& out) {
     if (tok_.kind != Tok::ident) {
       expected("a name");
       return false;
     }
+    if (!name_part(tok_.text)) return false;
     out.assign(tok_.text);
     advance();
     while (tok_.kind == Tok::double_colon) {
@@ -568,11 +657,19 @@ class Parser {
         expected("an identifier after `::`");
         return false;
       }
+      if (!name_part(tok_.text)) return false;
       out += "::";
       out += tok_.text;
       advance();
     }
     return true;
+  }
+
+  bool name_part(std::string_view part) {
+    if (!is_reserved(part)) return true;
+    fail_at(tok_.offset, tok_.length,
+            "`" + std::string(part) + "` is reserved and cannot be part of a name");
+    return false;
   }
 
   bool entity_ref(EntityUid& uid) {
@@ -723,12 +820,24 @@ class Parser {
     if (!l) return nullptr;
     ExprKind kind;
     switch (tok_.kind) {
-      case Tok::eq: kind = ExprKind::equal; break;
-      case Tok::neq: kind = ExprKind::not_equal; break;
-      case Tok::lt: kind = ExprKind::less; break;
-      case Tok::le: kind = ExprKind::less_equal; break;
-      case Tok::gt: kind = ExprKind::greater; break;
-      case Tok::ge: kind = ExprKind::greater_equal; break;
+      case Tok::eq:
+        kind = ExprKind::equal;
+        break;
+      case Tok::neq:
+        kind = ExprKind::not_equal;
+        break;
+      case Tok::lt:
+        kind = ExprKind::less;
+        break;
+      case Tok::le:
+        kind = ExprKind::less_equal;
+        break;
+      case Tok::gt:
+        kind = ExprKind::greater;
+        break;
+      case Tok::ge:
+        kind = ExprKind::greater_equal;
+        break;
       case Tok::assign:
         fail_at(tok_.offset, tok_.length, "`=` is not an operator; use `==` to compare");
         return nullptr;
@@ -741,12 +850,23 @@ class Parser {
         if (tok_.text == "like") return like(std::move(l), start);
         if (tok_.text == "is") return is(std::move(l), start);
         return l;
-      default: return l;
+      default:
+        return l;
     }
     advance();
     ExprPtr r = add();
     if (!r) return nullptr;
     return binary(kind, std::move(l), std::move(r), start);
+  }
+
+  // An attribute written as an identifier (`.x`, `has x`, `{x: ...}`) must not be a
+  // reserved word; Cedar takes those only quoted (`["if"]`, `has "if"`, `{"if": ...}`).
+  bool attribute_identifier(std::string_view name, uint32_t at) {
+    if (!is_reserved(name)) return true;
+    fail_at(at, static_cast<uint32_t>(name.size()),
+            "`" + std::string(name) + "` is reserved and cannot be used as an attribute name; " +
+                "quote it (\"" + std::string(name) + "\")");
+    return false;
   }
 
   ExprPtr has(ExprPtr l, uint32_t start) {
@@ -766,6 +886,7 @@ class Parser {
     }
     // `e has a.b.c` means `e has a && e.a has b && e.a.b has c`.
     std::vector<std::string> names;
+    if (!attribute_identifier(tok_.text, tok_.offset)) return nullptr;
     names.emplace_back(tok_.text);
     advance();
     while (tok_.kind == Tok::dot) {
@@ -779,6 +900,7 @@ class Parser {
                 "`has` path longer than " + std::to_string(kMaxHasPathLength) + " attributes");
         return nullptr;
       }
+      if (!attribute_identifier(tok_.text, tok_.offset)) return nullptr;
       names.emplace_back(tok_.text);
       advance();
     }
@@ -816,7 +938,6 @@ class Parser {
     return result;
   }
 
-
   ExprPtr like(ExprPtr l, uint32_t start) {
     advance();  // like
     if (tok_.kind != Tok::string) {
@@ -845,13 +966,7 @@ class Parser {
     auto e = std::make_unique<Expr>();
     e->kind = ExprKind::is_type;
     e->offset = start;
-    uint32_t type_at = tok_.offset;
     if (!path(e->name)) return nullptr;
-    if (is_reserved(e->name)) {
-      fail_at(type_at, static_cast<uint32_t>(e->name.size()),
-              "`" + e->name + "` is reserved and cannot be an entity type");
-      return nullptr;
-    }
     e->args.push_back(std::move(l));
     if (accept_word("in")) {
       ExprPtr r = add();
@@ -966,12 +1081,7 @@ class Parser {
           if (!call_arguments(args)) return nullptr;
           e = method(name, name_at, std::move(args), start);
         } else {
-          if (is_reserved(name) && name != "__cedar") {
-            // Cedar allows reserved words only through ["..."].
-            fail_at(name_at, static_cast<uint32_t>(name.size()),
-                    "`" + name + "` is reserved; write [\"" + name + "\"] to access it");
-            return nullptr;
-          }
+          if (!attribute_identifier(name, name_at)) return nullptr;
           auto g = std::make_unique<Expr>();
           g->kind = ExprKind::get_attribute;
           g->offset = start;
@@ -1016,9 +1126,9 @@ class Parser {
       size_t arity;  // including the receiver
     };
     static const Builtin builtins[] = {
-        {"contains", ExprKind::contains, 2},         {"containsAll", ExprKind::contains_all, 2},
-        {"containsAny", ExprKind::contains_any, 2},  {"isEmpty", ExprKind::is_empty, 1},
-        {"getTag", ExprKind::get_tag, 2},            {"hasTag", ExprKind::has_tag, 2},
+        {"contains", ExprKind::contains, 2},        {"containsAll", ExprKind::contains_all, 2},
+        {"containsAny", ExprKind::contains_any, 2}, {"isEmpty", ExprKind::is_empty, 1},
+        {"getTag", ExprKind::get_tag, 2},           {"hasTag", ExprKind::has_tag, 2},
     };
     auto e = std::make_unique<Expr>();
     e->offset = start;
@@ -1037,7 +1147,8 @@ class Parser {
     }
     if (!found) {
       if (!is_extension_method(name)) {
-        fail_at(name_at, static_cast<uint32_t>(name.size()), "`" + name + "` is not a known method");
+        fail_at(name_at, static_cast<uint32_t>(name.size()),
+                "`" + name + "` is not a known method");
         return nullptr;
       }
       e->kind = ExprKind::call;
@@ -1051,7 +1162,8 @@ class Parser {
   ExprPtr primary() {
     uint32_t start = tok_.offset;
     switch (tok_.kind) {
-      case Tok::integer: return integer_literal(false);
+      case Tok::integer:
+        return integer_literal(false);
       case Tok::string: {
         auto e = std::make_unique<Expr>();
         e->kind = ExprKind::literal;
@@ -1095,6 +1207,7 @@ class Parser {
             uint32_t key_at = tok_.offset;
             if (tok_.kind == Tok::ident) {
               key.assign(tok_.text);
+              if (!attribute_identifier(key, key_at)) return nullptr;
               advance();
             } else if (tok_.kind == Tok::string) {
               if (!string_literal(key)) return nullptr;
@@ -1104,7 +1217,8 @@ class Parser {
             }
             for (const auto& k : e->keys) {
               if (k == key) {
-                fail_at(key_at, prev_end_ - key_at, "duplicate key `" + key + "` in record literal");
+                fail_at(key_at, prev_end_ - key_at,
+                        "duplicate key `" + key + "` in record literal");
                 return nullptr;
               }
             }
@@ -1130,8 +1244,11 @@ class Parser {
                 "template slots may only appear in the policy scope");
         return nullptr;
       }
-      case Tok::ident: return name_primary();
-      default: expected("an expression"); return nullptr;
+      case Tok::ident:
+        return name_primary();
+      default:
+        expected("an expression");
+        return nullptr;
     }
   }
 

@@ -63,8 +63,10 @@ class Builder {
     linked.body = tmpl->body;
     linked.template_id = template_id;
     for (const auto& [slot, uid] : slots) {
-      if (slot == "?principal" && tmpl->body->has_principal_slot()) linked.principal_slot = uid;
-      else if (slot == "?resource" && tmpl->body->has_resource_slot()) linked.resource_slot = uid;
+      if (slot == "?principal" && tmpl->body->has_principal_slot())
+        linked.principal_slot = uid;
+      else if (slot == "?resource" && tmpl->body->has_resource_slot())
+        linked.resource_slot = uid;
       else
         return policy_error("template `" + template_id + "` has no slot `" + slot + "`");
     }
@@ -120,10 +122,11 @@ Result<PolicySet> policy_set_from_json_value(const json& j) {
   if (auto it = j.find("staticPolicies"); it != j.end() && !it->is_null()) {
     const json& s = *it;
     if (s.is_string()) {
+      // As cedar-wasm: a template (a policy with a slot) belongs in `templates`.
       auto parsed = cedar::parse_policies(s.get<std::string>(), {});
       if (!parsed) return parsed.error();
       for (auto& p : parsed.value())
-        if (auto e = builder.add(std::move(p.id), std::move(p.body), false, false)) return *e;
+        if (auto e = builder.add(std::move(p.id), std::move(p.body), false, true)) return *e;
     } else if (s.is_array()) {
       for (size_t i = 0; i < s.size(); ++i) {
         std::string id = "policy" + std::to_string(i);
@@ -225,7 +228,9 @@ std::string PolicySet::to_json() const {
   return out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-size_t PolicySet::size() const { return data_->policies.size(); }
+size_t PolicySet::size() const {
+  return data_->policies.size();
+}
 
 std::vector<std::string> PolicySet::ids() const {
   std::vector<std::string> out;

@@ -290,26 +290,13 @@ bool check_entity_uids_in(const Value& v, const detail::SchemaData& schema, std:
 
 namespace {
 
-Error entity_error(std::string_view file_name, size_t index, std::string message) {
-  Error err;
-  err.kind = ErrorKind::entity;
-  err.message = "entity #" + std::to_string(index) + ": " + message;
-  err.location.file = std::string(file_name);
-  return err;
-}
+using cedar::entity_error;
 
 Error request_error(std::string message) {
   Error err;
   err.kind = ErrorKind::request;
   err.message = std::move(message);
   return err;
-}
-
-bool same_entity(const detail::Entity& a, const detail::Entity& b) {
-  auto parents = [](const detail::Entity& e) {
-    return std::set<cedar::EntityUid>(e.parents.begin(), e.parents.end());
-  };
-  return a.attrs == b.attrs && a.tags == b.tags && parents(a) == parents(b);
 }
 
 // Checks one non-action entity against its declared type (Cedar's conformance check).
@@ -355,13 +342,7 @@ bool conforms(const detail::Entity& e, const cedar::EntityTypeSchema& type,
 Result<Entities> entities_from_json_value(const json& doc, std::string_view file_name,
                                           const Schema& schema) {
   const detail::SchemaData& s = schema.data();
-  if (!doc.is_array()) {
-    Error err;
-    err.kind = ErrorKind::entity;
-    err.message = "entities must be a JSON array of {\"uid\", \"attrs\", \"parents\"} objects";
-    err.location.file = std::string(file_name);
-    return err;
-  }
+  if (auto err = cedar::check_entities_array(doc, file_name)) return *err;
   struct Read {
     size_t index;
     cedar::EntityUid uid;
@@ -372,37 +353,12 @@ Result<Entities> entities_from_json_value(const json& doc, std::string_view file
   std::string error;
   size_t index = 0;
   // First every entity is read with its declared types, as Cedar deserializes...
-  for (const auto& item : doc) {
-    if (!item.is_object()) return entity_error(file_name, index, "expected a JSON object");
-    detail::Entity entity;
-    bool has_uid = false;
-    const json* attrs = nullptr;
-    const json* tags = nullptr;
-    for (auto it = item.begin(); it != item.end(); ++it) {
-      const std::string& key = it.key();
-      if (key == "uid") {
-        if (!cedar::entity_uid_from_json(it.value(), entity.uid, error))
-          return entity_error(file_name, index, "in `uid`: " + error);
-        has_uid = true;
-      } else if (key == "attrs") {
-        attrs = &it.value();
-      } else if (key == "tags") {
-        tags = &it.value();
-      } else if (key == "parents") {
-        if (!it.value().is_array())
-          return entity_error(file_name, index, "`parents` must be an array of entity references");
-        for (const auto& p : it.value()) {
-          cedar::EntityUid parent;
-          if (!cedar::entity_uid_from_json(p, parent, error))
-            return entity_error(file_name, index, "in `parents`: " + error);
-          entity.parents.push_back(std::move(parent));
-        }
-      } else {
-        return entity_error(file_name, index,
-                            "unknown key `" + key + "` (expected uid, attrs, parents, tags)");
-      }
-    }
-    if (!has_uid) return entity_error(file_name, index, "missing `uid`");
+  for (const auto& element : doc) {
+    auto item = cedar::read_entity_item(element, file_name, index);
+    if (!item) return item.error();
+    detail::Entity& entity = item->entity;
+    const json* attrs = item->attrs;
+    const json* tags = item->tags;
     const std::string uid = "`" + entity.uid.to_cedar() + "`";
     const cedar::EntityTypeSchema* type = nullptr;
     if (!cedar::is_action_type(entity.uid.type)) {
@@ -412,32 +368,26 @@ Result<Entities> entities_from_json_value(const json& doc, std::string_view file
                             "entity " + uid + " has type `" + entity.uid.type +
                                 "` which is not declared in the schema");
     }
-    if (attrs) {
-      if (!attrs->is_object())
-        return entity_error(file_name, index, "in `attrs`: expected a JSON object");
-      if (!type) {
-        if (!cedar::record_from_json(*attrs, entity.attrs, error))
-          return entity_error(file_name, index, "in `attrs`: " + error);
-      } else {
-        cedar::RecordFields fields;
-        for (auto it = attrs->begin(); it != attrs->end(); ++it) {
-          auto attr = type->shape->attributes.find(it.key());
-          if (attr == type->shape->attributes.end())
-            return entity_error(file_name, index,
-                                "attribute `" + it.key() + "` on " + uid +
-                                    " should not exist according to the schema");
-          cedar::Value v;
-          if (!cedar::read_value_as(it.value(), *attr->second.type, v, error, 1))
-            return entity_error(file_name, index,
-                                "in attribute `" + it.key() + "` on " + uid + ", " + error);
-          fields.emplace(it.key(), std::move(v));
-        }
-        entity.attrs = cedar::Value::record(std::move(fields));
+    if (!type) {
+      if (!cedar::record_from_json(*attrs, entity.attrs, error))
+        return entity_error(file_name, index, "in `attrs`: " + error);
+    } else {
+      cedar::RecordFields fields;
+      for (auto it = attrs->begin(); it != attrs->end(); ++it) {
+        auto attr = type->shape->attributes.find(it.key());
+        if (attr == type->shape->attributes.end())
+          return entity_error(file_name, index,
+                              "attribute `" + it.key() + "` on " + uid +
+                                  " should not exist according to the schema");
+        cedar::Value v;
+        if (!cedar::read_value_as(it.value(), *attr->second.type, v, error, 1))
+          return entity_error(file_name, index,
+                              "in attribute `" + it.key() + "` on " + uid + ", " + error);
+        fields.emplace(it.key(), std::move(v));
       }
+      entity.attrs = cedar::Value::record(std::move(fields));
     }
     if (tags) {
-      if (!tags->is_object())
-        return entity_error(file_name, index, "in `tags`: expected a JSON object");
       if (!type) {
         if (!cedar::record_from_json(*tags, entity.tags, error))
           return entity_error(file_name, index, "in `tags`: " + error);
@@ -459,13 +409,9 @@ Result<Entities> entities_from_json_value(const json& doc, std::string_view file
       }
     }
     cedar::EntityUid key = entity.uid;
-    auto [existing, inserted] = store->entities.emplace(key, entity);
-    // An exact repeat is harmless (Cedar accepts it); a conflicting one is an error.
-    if (!inserted && !same_entity(existing->second, entity))
-      return entity_error(
-          file_name, index,
-          "duplicate entity " + key.to_cedar() + " with different attributes, tags or parents");
-    if (inserted) read.push_back({index, std::move(key), type});
+    auto added = cedar::add_entity(*store, std::move(entity), file_name, index);
+    if (!added) return added.error();
+    if (*added) read.push_back({index, std::move(key), type});
     ++index;
   }
   // ...then each one is checked against its type.
@@ -473,13 +419,7 @@ Result<Entities> entities_from_json_value(const json& doc, std::string_view file
     if (r.type && !conforms(store->entities.at(r.uid), *r.type, s, error))
       return entity_error(file_name, r.index, "entity does not conform to the schema: " + error);
   }
-  if (auto cycle = store->compute_ancestors()) {
-    Error err;
-    err.kind = ErrorKind::entity;
-    err.message = "the entity hierarchy has a cycle containing " + cycle->to_cedar();
-    err.location.file = std::string(file_name);
-    return err;
-  }
+  if (auto err = cedar::close_hierarchy(*store, file_name)) return *err;
   // An action given in the data must be exactly the schema's.
   for (const auto& r : read) {
     if (r.type) continue;

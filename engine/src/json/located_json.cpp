@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "text/utf8.h"
+
 namespace cordon::json {
 
 using nlohmann::json;
@@ -48,8 +50,8 @@ class LocatedJsonParser {
   }
 
   void skip_space() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r'))
       advance();
   }
 
@@ -69,17 +71,25 @@ class LocatedJsonParser {
     if (pos_ >= text_.size()) return fail("unexpected end of input; expected a JSON value");
     char c = text_[pos_];
     switch (c) {
-      case '{': return object(out, pointer, depth);
-      case '[': return array(out, pointer, depth);
+      case '{':
+        return object(out, pointer, depth);
+      case '[':
+        return array(out, pointer, depth);
       case '"': {
         std::string s;
         if (!string(s)) return false;
         out = std::move(s);
         return true;
       }
-      case 't': out = true; return literal("true");
-      case 'f': out = false; return literal("false");
-      case 'n': out = nullptr; return literal("null");
+      case 't':
+        out = true;
+        return literal("true");
+      case 'f':
+        out = false;
+        return literal("false");
+      case 'n':
+        out = nullptr;
+        return literal("null");
       default:
         if (c == '-' || (c >= '0' && c <= '9')) return number(out);
         return fail(std::string("unexpected character `") + c + "`; expected a JSON value");
@@ -172,24 +182,6 @@ class LocatedJsonParser {
     return true;
   }
 
-  static void utf8(std::string& s, uint32_t cp) {
-    if (cp < 0x80) {
-      s += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      s += static_cast<char>(0xC0 | (cp >> 6));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      s += static_cast<char>(0xE0 | (cp >> 12));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      s += static_cast<char>(0xF0 | (cp >> 18));
-      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
   bool string(std::string& out) {
     advance();  // opening quote
     while (true) {
@@ -210,14 +202,30 @@ class LocatedJsonParser {
       char e = text_[pos_];
       advance();
       switch (e) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '/':
+          out += '/';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
         case 'u': {
           uint32_t cp;
           if (!hex4(cp)) return false;
@@ -232,10 +240,11 @@ class LocatedJsonParser {
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return fail("unpaired surrogate in \\u escape");
           }
-          utf8(out, cp);
+          text::append_utf8(out, cp);
           break;
         }
-        default: return fail(std::string("invalid escape `\\") + e + "`");
+        default:
+          return fail(std::string("invalid escape `\\") + e + "`");
       }
     }
   }
@@ -344,9 +353,12 @@ std::string LocatedJson::child(const std::string& pointer, std::string_view toke
   std::string out = pointer;
   out += '/';
   for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }

@@ -255,37 +255,6 @@ const PolicyOutcome* RouteTable::outcome(const std::string& policy_id) const {
   return it == outcomes_.end() ? nullptr : &it->second;
 }
 
-bool is_valid_utf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    size_t extra;
-    if (c < 0x80)
-      extra = 0;
-    else if ((c >> 5) == 0x6)
-      extra = 1;
-    else if ((c >> 4) == 0xE)
-      extra = 2;
-    else if ((c >> 3) == 0x1E)
-      extra = 3;
-    else
-      return false;
-    if (text.size() - i <= extra) return false;
-    uint32_t cp = extra == 0 ? c : c & (0x3Fu >> extra);
-    for (size_t k = 1; k <= extra; ++k) {
-      unsigned char cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates and values beyond U+10FFFF are not UTF-8.
-    if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += extra + 1;
-  }
-  return true;
-}
-
 Result<std::vector<std::string>> split_request_path(std::string_view path) {
   if (path.empty() || path[0] != '/')
     return path_error("the path `" + std::string(path) + "` must start with `/`");

@@ -24,6 +24,7 @@
 
 #include "cedar/policy_set_data.h"
 #include "domain/bundle_data.h"
+#include "text/utf8.h"
 
 namespace cordon::domain {
 
@@ -103,7 +104,6 @@ inline constexpr std::string_view kRevokeSession = "revoke_session";
 // character or invalid UTF-8: such a path could be read differently by the application.
 Result<std::vector<std::string>> split_request_path(std::string_view path);
 
-// Whether `text` is valid UTF-8.
-bool is_valid_utf8(std::string_view text);
+using text::is_valid_utf8;
 
 }  // namespace cordon::domain
