@@ -317,6 +317,36 @@ TEST(RouteDecision, GatePoliciesAreNotPartOfRouteDecisions) {
   EXPECT_EQ(d.obligations.audit_actions, std::vector<std::string>{"support.cross_tenant"});
 }
 
+TEST(RouteDecision, AForbidThatErrorsDeniesInsteadOfBeingSkipped) {
+  // Cedar skips an erroring policy; for a forbid that would allow what it may have refused.
+  const char* routes =
+      R"({"routes": [{"route": "POST /a/:t", "action": "edit", "tenant": "path:t"}]})";
+  auto bundle = cordon::Bundle::load(mini_files(
+      routes,
+      "@id(\"no-edits-by-bob\") @message(\"Bob edits nothing\")\n"
+      "forbid (principal, action == Action::\"edit\", resource) when { context.params.who == "
+      "\"bob\" };"));
+  ASSERT_TRUE(bundle) << bundle.error().to_string();
+  auto d = cordon::decide_route(*bundle, request("POST", "/a/acme", user("a", {"admin"}, "acme")));
+  EXPECT_FALSE(d.allow) << explanation(d);
+  EXPECT_EQ(d.status, 500);
+  EXPECT_TRUE(d.determining.empty());
+  ASSERT_EQ(d.errors.size(), 1u);
+  EXPECT_EQ(d.errors[0].policy_id, "no-edits-by-bob");
+  EXPECT_TRUE(mentions(d, "forbid policy `no-edits-by-bob` could not be evaluated"))
+      << explanation(d);
+  // An erroring permit is only skipped: the other permit still allows.
+  auto permit_errors = cordon::Bundle::load(
+      mini_files(routes,
+                 "@id(\"broken-permit\")\npermit (principal, action, resource) when { "
+                 "context.params.who == \"bob\" };"));
+  ASSERT_TRUE(permit_errors) << permit_errors.error().to_string();
+  d = cordon::decide_route(*permit_errors,
+                           request("POST", "/a/acme", user("a", {"admin"}, "acme")));
+  EXPECT_TRUE(d.allow) << explanation(d);
+  EXPECT_EQ(ids(d), std::vector<std::string>{"admin-edits"});
+}
+
 TEST(RouteRequestJson, ReadsPathQueryAndSession) {
   auto r = cordon::RouteRequest::from_json(R"({"method": "get",
       "path": "/api/admin/tenant-export?tenant=a%20b&x=1+2&flag", "surface": "desktop",

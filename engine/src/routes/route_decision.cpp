@@ -390,6 +390,18 @@ RouteDecision decide_matched(const domain::BundleData& bundle, const domain::Rou
 
   d.allow = answer.decision == Decision::allow;
   d.errors = answer.errors;
+  // Cedar skips a policy that errors. For a forbid that would fail open (it may have applied),
+  // so an allow is turned into a denial when any forbid could not be evaluated.
+  std::string failed_forbid;
+  for (const auto& error : answer.errors)
+    for (const auto& policy : table.route_policies().policies)
+      if (d.allow && failed_forbid.empty() && policy.id == error.policy_id &&
+          policy.body->effect == cedar::Effect::forbid)
+        failed_forbid = policy.id;
+  if (!failed_forbid.empty()) {
+    d.allow = false;
+    answer.reason.clear();
+  }
   const domain::PolicyOutcome* deciding_status = nullptr;
   std::vector<std::string> audits;
   for (const auto& id : answer.reason) {
@@ -412,6 +424,8 @@ RouteDecision decide_matched(const domain::BundleData& bundle, const domain::Rou
     d.status = 200;
     d.obligations.scrub_profile = route.scrub_profile;
     add_unique(d.obligations.audit_actions, route.audit);
+  } else if (!failed_forbid.empty()) {
+    d.status = 500;  // a broken bundle: visible to monitoring, never an allow
   } else {
     d.status = deciding_status ? deciding_status->status : 403;
     if (deciding_status) d.redirect = deciding_status->redirect;
@@ -426,7 +440,10 @@ RouteDecision decide_matched(const domain::BundleData& bundle, const domain::Rou
                 (policy.message.empty()
                      ? "."
                      : ": " + policy.message + (policy.message.back() == '.' ? "" : ".")));
-  if (!d.allow && d.determining.empty())
+  if (!failed_forbid.empty())
+    explain.say("Denied because forbid policy " + ticked(failed_forbid) +
+                " could not be evaluated and might have applied (fail closed).");
+  else if (!d.allow && d.determining.empty())
     explain.say("No policy permits it, and what no policy permits is denied.");
   for (const auto& error : d.errors)
     explain.say("Policy " + ticked(error.policy_id) +
