@@ -29,6 +29,8 @@ enum class ErrorKind {
   bundle,      // a policy bundle that is malformed, inconsistent or refers to unknown names
   signature,   // a bundle signature that is missing, malformed or does not verify
   domain,      // a route, payload, event or gate input that is malformed
+  secret,      // a sealed secret that does not open, or a key ring that is malformed
+  verification,  // a webhook, credential or URL check whose call or configuration is malformed
 };
 
 const char* to_string(ErrorKind kind);

@@ -17,6 +17,8 @@ const char* to_string(ErrorKind kind) {
     case ErrorKind::bundle: return "bundle";
     case ErrorKind::signature: return "signature";
     case ErrorKind::domain: return "domain";
+    case ErrorKind::secret: return "secret";
+    case ErrorKind::verification: return "verification";
   }
   return "unknown";
 }
