@@ -6,15 +6,20 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <optional>
+#include <vector>
 
 #include "cedar/answer_json.h"
+#include "cedar/entity_store.h"
 #include "cordon/gates.h"
 #include "cordon/masks.h"
 #include "cordon/routes.h"
 #include "domain/bundle_data.h"
 #include "json/located_json.h"
+#include "masks/field_masks.h"
 #include "routes/route_evaluation.h"
 #include "routes/route_table.h"
+#include "telemetry/scrub_profiles.h"
 
 namespace cordon::domain_json {
 
@@ -25,7 +30,13 @@ using Json = nlohmann::json;
 namespace {
 
 std::string failure(const Error& error) {
-  return cedar::failure_answer({error}, false);
+  ordered_json detailed = cedar::detailed_error(error);
+  // The kind, so that a binding can raise a typed error without reading the message.
+  detailed["code"] = to_string(error.kind);
+  ordered_json out;
+  out["type"] = "failure";
+  out["errors"] = ordered_json::array({std::move(detailed)});
+  return out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
 Error call_error(const LocatedJson& doc, const std::string& pointer, std::string message) {
@@ -78,9 +89,78 @@ Result<Session> session_member(const LocatedJson& doc, const char* key) {
   return routes::session_from_json(doc, LocatedJson::child("", key));
 }
 
+// The session member `key` of a mask or gate call, whose roles must all be declared: an
+// undeclared role is an error located at the role (the C++ calls report it unlocated).
+Result<Session> declared_session(const Bundle& bundle, const LocatedJson& doc, const char* key) {
+  auto session = session_member(doc, key);
+  if (!session) return session;
+  for (size_t i = 0; i < session->roles.size(); ++i) {
+    const std::string& role = session->roles[i];
+    if (bundle.data().entities.store().find(cedar::EntityUid{"Role", role})) continue;
+    const std::string at = LocatedJson::child("/" + std::string(key) + "/roles", i);
+    return call_error(doc, at,
+                      "role `" + role + "` is not declared in bundle `" + bundle.name() + "`");
+  }
+  return session;
+}
+
+// `name`, the string member `key` of the call, must be one of `known` (what the bundle
+// declares); otherwise an error located at the member that lists them.
+std::optional<Error> check_declared(const LocatedJson& doc, const char* key,
+                                    const std::string& name, const std::vector<std::string>& known,
+                                    const std::string& what) {
+  if (std::find(known.begin(), known.end(), name) != known.end()) return std::nullopt;
+  std::string names;
+  for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
+  return call_error(doc, LocatedJson::child("", key),
+                    "unknown " + what + " `" + name + "` (the bundle's " + what +
+                        "s: " + (names.empty() ? std::string("none") : names) + ")");
+}
+
+template <class Map>
+std::vector<std::string> keys_of(const Map& map) {
+  std::vector<std::string> keys;
+  for (const auto& entry : map) keys.push_back(entry.first);
+  return keys;
+}
+
 // {"type":"success","<key>":<json text>}, for results that write their own JSON.
 std::string success_with(const char* key, const std::string& json_text) {
   return std::string("{\"type\":\"success\",\"") + key + "\":" + json_text + "}";
+}
+
+// Reads the options object at `pointer` of `doc` (an object of strings, checked here).
+Result<BundleLoadOptions> options_from(const LocatedJson& doc, const std::string& pointer) {
+  BundleLoadOptions options;
+  const Json& o = doc.root().at(Json::json_pointer(pointer));
+  if (!o.is_object()) return call_error(doc, pointer, "`options` must be an object");
+  for (auto it = o.begin(); it != o.end(); ++it) {
+    const std::string at = LocatedJson::child(pointer, it.key());
+    // Never echo these values: they are keys.
+    if (!it.value().is_string()) return call_error(doc, at, "`" + it.key() + "` must be a string");
+    const std::string& value = it.value().get_ref<const std::string&>();
+    if (it.key() == "requireSignature") {
+      if (value == "none")
+        options.require_signature = SignatureAlgorithm::none;
+      else if (value == "hmac-sha256")
+        options.require_signature = SignatureAlgorithm::hmac_sha256;
+      else if (value == "ed25519")
+        options.require_signature = SignatureAlgorithm::ed25519;
+      else
+        return call_error(doc, at,
+                          "`requireSignature` must be \"none\", \"hmac-sha256\" or \"ed25519\"");
+    } else if (it.key() == "verificationKey") {
+      options.verification_key = value;
+    } else if (it.key() == "scrubHashKey") {
+      options.scrub_hash_key = value;
+    } else {
+      return doc.key_error(at,
+                           "unknown option `" + it.key() +
+                               "` (expected requireSignature, verificationKey, scrubHashKey)",
+                           ErrorKind::domain);
+    }
+  }
+  return options;
 }
 
 }  // namespace
@@ -100,37 +180,37 @@ Result<Bundle> load_bundle(std::string_view call_json) {
   }
   BundleLoadOptions options;
   if (root.contains("options")) {
-    const Json& o = root.at("options");
-    if (!o.is_object()) return call_error(*doc, "/options", "`options` must be an object");
-    for (auto it = o.begin(); it != o.end(); ++it) {
-      const std::string at = LocatedJson::child("/options", it.key());
-      // Never echo these values: they are keys.
-      if (!it.value().is_string())
-        return call_error(*doc, at, "`" + it.key() + "` must be a string");
-      const std::string& value = it.value().get_ref<const std::string&>();
-      if (it.key() == "requireSignature") {
-        if (value == "none")
-          options.require_signature = SignatureAlgorithm::none;
-        else if (value == "hmac-sha256")
-          options.require_signature = SignatureAlgorithm::hmac_sha256;
-        else if (value == "ed25519")
-          options.require_signature = SignatureAlgorithm::ed25519;
-        else
-          return call_error(*doc, at,
-                            "`requireSignature` must be \"none\", \"hmac-sha256\" or \"ed25519\"");
-      } else if (it.key() == "verificationKey") {
-        options.verification_key = value;
-      } else if (it.key() == "scrubHashKey") {
-        options.scrub_hash_key = value;
-      } else {
-        return doc->key_error(at,
-                              "unknown option `" + it.key() +
-                                  "` (expected requireSignature, verificationKey, scrubHashKey)",
-                              ErrorKind::domain);
-      }
-    }
+    auto read = options_from(*doc, "/options");
+    if (!read) return read.error();
+    options = std::move(read).value();
   }
   return Bundle::load(files, options);
+}
+
+Result<BundleLoadOptions> load_options(std::string_view options_json) {
+  if (!domain::is_valid_utf8(options_json)) {
+    Error err;
+    err.kind = ErrorKind::json;
+    err.message = "the options are not UTF-8 text";
+    return err;
+  }
+  auto doc = LocatedJson::parse(options_json, "options");
+  if (!doc) return doc.error();
+  return options_from(*doc, "");
+}
+
+std::string load_answer(const Result<Bundle>& loaded) {
+  if (!loaded) return failure(loaded.error());
+  ordered_json out;
+  out["type"] = "success";
+  out["bundle"]["name"] = loaded->name();
+  out["bundle"]["revision"] = loaded->revision();
+  out["bundle"]["digest"] = loaded->digest();
+  return out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+std::string failure_answer(const Error& error) {
+  return failure(error);
 }
 
 std::string decide_route(const Bundle& bundle, std::string_view request_json) {
@@ -153,12 +233,20 @@ std::string apply_field_mask(const Bundle& bundle, std::string_view call_json) {
   if (!doc) return failure(doc.error());
   if (!doc->root().contains("payload"))
     return failure(call_error(*doc, "", "the call needs `payload`"));
-  auto viewer = session_member(*doc, "viewer");
+  auto viewer = declared_session(bundle, *doc, "viewer");
   if (!viewer) return failure(viewer.error());
   auto surface = string_member(*doc, "surface");
   if (!surface) return failure(surface.error());
+  if (auto error =
+          check_declared(*doc, "surface", *surface, bundle.data().manifest.surfaces, "surface"))
+    return failure(*error);
   auto profile = string_member(*doc, "profile");
   if (!profile) return failure(profile.error());
+  if (bundle.data().fields) {
+    if (auto error = check_declared(*doc, "profile", *profile,
+                                    keys_of(bundle.data().fields->profiles), "field-mask profile"))
+      return failure(*error);
+  }
   auto result = cordon::apply_field_mask(bundle, doc->root().at("payload").dump(), *viewer,
                                          *surface, *profile);
   if (!result) return failure(result.error());
@@ -172,6 +260,11 @@ std::string scrub_telemetry(const Bundle& bundle, std::string_view call_json) {
     return failure(call_error(*doc, "", "the call needs `event`"));
   auto profile = string_member(*doc, "profile");
   if (!profile) return failure(profile.error());
+  if (bundle.data().scrub) {
+    if (auto error = check_declared(*doc, "profile", *profile,
+                                    keys_of(bundle.data().scrub->profiles), "scrub profile"))
+      return failure(*error);
+  }
   auto result = cordon::scrub_telemetry(bundle, doc->root().at("event").dump(), *profile);
   if (!result) return failure(result.error());
   return success_with("result", result->to_json());
@@ -182,7 +275,10 @@ std::string check_gate(const Bundle& bundle, std::string_view call_json) {
   if (!doc) return failure(doc.error());
   auto workflow = string_member(*doc, "workflow");
   if (!workflow) return failure(workflow.error());
-  auto actor = session_member(*doc, "actor");
+  if (auto error = check_declared(*doc, "workflow", *workflow,
+                                  keys_of(bundle.data().manifest.workflows), "workflow"))
+    return failure(*error);
+  auto actor = declared_session(bundle, *doc, "actor");
   if (!actor) return failure(actor.error());
   std::string facts = "{}";
   if (doc->root().contains("facts")) {
