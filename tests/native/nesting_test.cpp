@@ -199,6 +199,34 @@ TEST(Nesting, PolicyTextMemberChains) {
   expect_chain_is_safe(chain("[1]", ".contains(1)"));
 }
 
+std::string nested_has(int levels, int path_length) {
+  std::string path = "a1";
+  for (int i = 2; i <= path_length; ++i) path += ".a" + std::to_string(i);
+  std::string e = "context";
+  for (int i = 0; i < levels; ++i) e = "(" + e + " has " + path + ")";
+  return "permit(principal, action, resource) when { " + e + " };";
+}
+
+TEST(Nesting, NestedHasPathsAreBoundedInSizeAndHeight) {
+  // `e has a.b` copies `e` once per step, so nesting such tests grows the tree geometrically:
+  // 150 levels of a two-step path would be 2^150 nodes. Past a budget it is an error.
+  for (const auto& [levels, length] : {std::pair{150, 2}, std::pair{30, 40}, std::pair{20, 3}}) {
+    const auto set = PolicySet::parse(nested_has(levels, length));
+    ASSERT_FALSE(set.ok()) << levels << " x " << length;
+    EXPECT_NE(set.error().message.find("expression too large"), std::string::npos)
+        << set.error().to_string();
+  }
+  // A tall but small tree is refused by the height bound instead.
+  const auto tall = PolicySet::parse("permit(principal, action, resource) when { " +
+                                     chain("context", ".a", 990) + " has a.b.c.d.e.f.g.h.i.j };");
+  ASSERT_FALSE(tall.ok());
+  EXPECT_NE(tall.error().message.find("nested deeper than"), std::string::npos)
+      << tall.error().to_string();
+  // Modest nesting is fine.
+  EXPECT_TRUE(PolicySet::parse(nested_has(5, 3)).ok());
+  EXPECT_TRUE(PolicySet::parse(nested_has(1, 64)).ok());
+}
+
 TEST(Nesting, PolicyTextChainsPastTheJsonLimit) {
   // A few hundred links: past the JSON policy format's depth limit, far from the stack's.
   expect_chain_is_safe(chain("true", " || true", 300));

@@ -4,6 +4,7 @@
 // Trees are immutable once built and shared between a template and its links.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -20,37 +21,37 @@ enum class Var : uint8_t { principal, action, resource, context };
 const char* var_name(Var v);
 
 enum class ExprKind : uint8_t {
-  literal,       // literal
-  variable,      // var
-  slot,          // var (principal or resource): ?principal / ?resource
-  logical_not,   // args[0]
-  negate,        // args[0]
-  equal,         // args[0] == args[1]
+  literal,      // literal
+  variable,     // var
+  slot,         // var (principal or resource): ?principal / ?resource
+  logical_not,  // args[0]
+  negate,       // args[0]
+  equal,        // args[0] == args[1]
   not_equal,
   less,
   less_equal,
   greater,
   greater_equal,
-  in,            // args[0] in args[1]
+  in,  // args[0] in args[1]
   logical_and,
   logical_or,
   add,
   subtract,
   multiply,
-  contains,      // args[0].contains(args[1])
+  contains,  // args[0].contains(args[1])
   contains_all,
   contains_any,
-  is_empty,      // args[0].isEmpty()
-  get_tag,       // args[0].getTag(args[1])
-  has_tag,       // args[0].hasTag(args[1])
-  get_attribute, // args[0].name / args[0]["name"]
-  has_attribute, // args[0] has name
-  like,          // args[0] like pattern
-  is_type,       // args[0] is name [in args[1]]
-  if_then_else,  // if args[0] then args[1] else args[2]
-  set,           // [args...]
-  record,        // {keys[i]: args[i]}
-  call,          // extension function or method `name`(args...), receiver first for methods
+  is_empty,       // args[0].isEmpty()
+  get_tag,        // args[0].getTag(args[1])
+  has_tag,        // args[0].hasTag(args[1])
+  get_attribute,  // args[0].name / args[0]["name"]
+  has_attribute,  // args[0] has name
+  like,           // args[0] like pattern
+  is_type,        // args[0] is name [in args[1]]
+  if_then_else,   // if args[0] then args[1] else args[2]
+  set,            // [args...]
+  record,         // {keys[i]: args[i]}
+  call,           // extension function or method `name`(args...), receiver first for methods
 };
 
 // One element of a `like` pattern: a run of literal bytes or a wildcard.
@@ -91,15 +92,71 @@ inline ExprPtr clone_expr(const Expr& e) {
   return ExprPtr(c.release());
 }
 
+// The number of nodes of `e`, counting no further than `limit`.
+inline size_t count_nodes(const Expr& e, size_t limit) {
+  size_t n = 1;
+  for (const auto& a : e.args) {
+    if (n >= limit) break;
+    n += count_nodes(*a, limit - n);
+  }
+  return n;
+}
+
+// How many nodes the expansion of `has` paths may create in one expression: each path copies
+// its base once per step, so nested paths grow geometrically; past this they are an error.
+inline constexpr size_t kMaxHasExpansionNodes = 100000;
+
+// `base has a.b.c` written out as Cedar defines it: `base has a && base.a has b &&
+// base.a.b has c`, with `base` copied where needed. Every node is placed at offset/length
+// and gets its true height (the caller checks the bound). Null when the copies would exceed
+// kMaxHasExpansionNodes.
+inline ExprPtr expand_has_path(const Expr& base, const std::vector<std::string>& path,
+                               uint32_t offset, uint32_t length) {
+  const size_t steps = path.size();
+  if (count_nodes(base, kMaxHasExpansionNodes) * steps + steps * steps > kMaxHasExpansionNodes)
+    return nullptr;
+  auto node = [&](ExprKind kind, std::string name, std::vector<ExprPtr> args) {
+    auto e = std::make_unique<Expr>();
+    e->kind = kind;
+    e->name = std::move(name);
+    e->offset = offset;
+    e->length = length;
+    for (auto& a : args) e->height = std::max<uint32_t>(e->height, a->height + 1);
+    e->args = std::move(args);
+    return ExprPtr(e.release());
+  };
+  auto one = [](ExprPtr e) {
+    std::vector<ExprPtr> v;
+    v.push_back(std::move(e));
+    return v;
+  };
+  ExprPtr result;
+  for (size_t i = 0; i < path.size(); ++i) {
+    ExprPtr target = clone_expr(base);
+    for (size_t j = 0; j < i; ++j)
+      target = node(ExprKind::get_attribute, path[j], one(std::move(target)));
+    ExprPtr step = node(ExprKind::has_attribute, path[i], one(std::move(target)));
+    if (!result) {
+      result = std::move(step);
+    } else {
+      std::vector<ExprPtr> both;
+      both.push_back(std::move(result));
+      both.push_back(std::move(step));
+      result = node(ExprKind::logical_and, {}, std::move(both));
+    }
+  }
+  return result;
+}
+
 enum class Effect : uint8_t { permit, forbid };
 
 // A scope constraint on principal, action or resource.
 struct ScopeConstraint {
   enum class Op : uint8_t { any, equal, in, is, is_in, in_set };
   Op op = Op::any;
-  std::string entity_type;        // is, is_in
-  bool slot = false;              // equal/in/is_in against ?principal or ?resource
-  EntityUid entity;               // equal, in, is_in (when not a slot)
+  std::string entity_type;          // is, is_in
+  bool slot = false;                // equal/in/is_in against ?principal or ?resource
+  EntityUid entity;                 // equal, in, is_in (when not a slot)
   std::vector<EntityUid> entities;  // in_set (action in [..])
 };
 

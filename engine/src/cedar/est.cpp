@@ -156,7 +156,22 @@ class EstReader {
         e->args.push_back(std::move(l));
         return ExprPtr(e.release());
       }
-      return has_chain(std::move(l), path);
+      if (path.size() > kMaxHasPathLength) {
+        fail(here, "`has` path longer than " + std::to_string(kMaxHasPathLength) + " attributes");
+        return nullptr;
+      }
+      ExprPtr chain = expand_has_path(*l, path, 0, 0);
+      if (!chain) {
+        fail(here, "expression too large: `has` paths expand to more than " +
+                       std::to_string(kMaxHasExpansionNodes) + " nodes");
+        return nullptr;
+      }
+      if (chain->height > kMaxExpressionHeight) {
+        fail(here,
+             "expression nested deeper than " + std::to_string(kMaxExpressionHeight) + " levels");
+        return nullptr;
+      }
+      return chain;
     }
     if (op == "like") {
       if (!only_keys({"left", "pattern"})) return nullptr;
@@ -258,37 +273,6 @@ class EstReader {
     }
     fail(where, "unknown operator `" + op + "`");
     return nullptr;
-  }
-
-  static ExprPtr has_chain(ExprPtr base, const std::vector<std::string>& path) {
-    // `e has a.b` is `e has a && e.a has b`.
-    std::shared_ptr<const Expr> shared(std::move(base));
-    ExprPtr result;
-    for (size_t i = 0; i < path.size(); ++i) {
-      ExprPtr target = clone_expr(*shared);
-      for (size_t j = 0; j < i; ++j) {
-        auto g = std::make_unique<Expr>();
-        g->kind = ExprKind::get_attribute;
-        g->name = path[j];
-        g->args.push_back(std::move(target));
-        target = ExprPtr(g.release());
-      }
-      auto h = std::make_unique<Expr>();
-      h->kind = ExprKind::has_attribute;
-      h->name = path[i];
-      h->args.push_back(std::move(target));
-      ExprPtr step(h.release());
-      if (!result) {
-        result = std::move(step);
-      } else {
-        auto a = std::make_unique<Expr>();
-        a->kind = ExprKind::logical_and;
-        a->args.push_back(std::move(result));
-        a->args.push_back(std::move(step));
-        result = ExprPtr(a.release());
-      }
-    }
-    return result;
   }
 
   bool uid(const json& j, EntityUid& out, const std::string& where) {

@@ -913,29 +913,19 @@ class Parser {
       e->length = prev_end_ - start;
       return checked(std::move(e));
     }
-    // Build the chain; the base expression is re-parsed as needed by cloning.
-    ExprPtr result;
-    for (size_t i = 0; i < names.size(); ++i) {
-      ExprPtr base = clone_expr(*l);
-      for (size_t j = 0; j < i; ++j) {
-        auto g = std::make_unique<Expr>();
-        g->kind = ExprKind::get_attribute;
-        g->offset = start;
-        g->name = names[j];
-        g->args.push_back(std::move(base));
-        base = ExprPtr(g.release());
-      }
-      auto h = std::make_unique<Expr>();
-      h->kind = ExprKind::has_attribute;
-      h->offset = start;
-      h->name = names[i];
-      h->args.push_back(std::move(base));
-      h->length = prev_end_ - start;
-      ExprPtr step(h.release());
-      result = result ? binary(ExprKind::logical_and, std::move(result), std::move(step), start)
-                      : std::move(step);
+    ExprPtr chain = expand_has_path(*l, names, start, prev_end_ - start);
+    if (!chain) {
+      fail_at(start, prev_end_ - start,
+              "expression too large: `has` paths here expand to more than " +
+                  std::to_string(kMaxHasExpansionNodes) + " nodes");
+      return nullptr;
     }
-    return result;
+    if (chain->height > kMaxExpressionHeight) {
+      fail_at(start, 0,
+              "expression nested deeper than " + std::to_string(kMaxExpressionHeight) + " levels");
+      return nullptr;
+    }
+    return chain;
   }
 
   ExprPtr like(ExprPtr l, uint32_t start) {
