@@ -7,10 +7,12 @@
 #ifdef CORDON_BOTAN_AMALGAMATION
 #include <botan_all.h>
 #else
+#include <botan/aead.h>
 #include <botan/ed25519.h>
 #include <botan/hash.h>
 #include <botan/mac.h>
 #include <botan/mem_ops.h>
 #include <botan/pubkey.h>
 #include <botan/rng.h>
+#include <botan/system_rng.h>
 #endif

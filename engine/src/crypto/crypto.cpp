@@ -178,4 +178,70 @@ bool ed25519_verify(std::string_view public_key, std::string_view message,
                                  signature.size());
 }
 
+namespace {
+
+void fill_random(char* out, size_t size) {
+  if (size == 0) return;
+  try {
+    Botan::system_rng().randomize(reinterpret_cast<uint8_t*>(out), size);
+  } catch (const std::exception&) {
+    std::abort();  // no system generator: never fall back to predictable bytes
+  }
+}
+
+}  // namespace
+
+std::string random_bytes(size_t size) {
+  std::string out(size, '\0');
+  fill_random(out.data(), size);
+  return out;
+}
+
+SecretBytes random_secret(size_t size) {
+  SecretBytes out(size);
+  fill_random(out.data(), size);
+  return out;
+}
+
+namespace {
+
+std::unique_ptr<Botan::AEAD_Mode> gcm(std::string_view key, std::string_view nonce,
+                                      std::string_view associated_data,
+                                      Botan::Cipher_Dir direction) {
+  auto mode = require(Botan::AEAD_Mode::create("AES-256/GCM", direction));
+  mode->set_key(bytes(key), key.size());
+  mode->set_associated_data(bytes(associated_data), associated_data.size());
+  mode->start(bytes(nonce), nonce.size());
+  return mode;
+}
+
+}  // namespace
+
+std::optional<std::string> aes256gcm_seal(std::string_view key, std::string_view nonce,
+                                          std::string_view associated_data,
+                                          std::string_view plaintext) {
+  if (key.size() != kAeadKeySize || nonce.size() != kAeadNonceSize) return std::nullopt;
+  auto mode = gcm(key, nonce, associated_data, Botan::ENCRYPTION);
+  // secure_vector: the copy of the plaintext is zeroed when it is freed.
+  Botan::secure_vector<uint8_t> buffer(bytes(plaintext), bytes(plaintext) + plaintext.size());
+  mode->finish(buffer);
+  return to_string(buffer);
+}
+
+std::optional<SecretBytes> aes256gcm_open(std::string_view key, std::string_view nonce,
+                                          std::string_view associated_data,
+                                          std::string_view sealed) {
+  if (key.size() != kAeadKeySize || nonce.size() != kAeadNonceSize || sealed.size() < kAeadTagSize)
+    return std::nullopt;
+  auto mode = gcm(key, nonce, associated_data, Botan::DECRYPTION);
+  Botan::secure_vector<uint8_t> buffer(bytes(sealed), bytes(sealed) + sealed.size());
+  try {
+    mode->finish(buffer);
+  } catch (const Botan::Invalid_Authentication_Tag&) {
+    return std::nullopt;  // the one failure a caller controls, checked before it is used
+  }
+  return SecretBytes::from(
+      std::string_view(reinterpret_cast<const char*>(buffer.data()), buffer.size()));
+}
+
 }  // namespace cordon::crypto
