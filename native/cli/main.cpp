@@ -9,11 +9,13 @@
 #include <vector>
 
 #include "cli/arguments.h"
+#include "cli/audit_command.h"
 #include "cli/authorize_command.h"
 #include "cli/bundle_options.h"
 #include "cli/conformance_command.h"
 #include "cli/gate_command.h"
 #include "cli/matrix_command.h"
+#include "cli/ratelimit_command.h"
 #include "cli/route_command.h"
 #include "cli/scrub_command.h"
 #include "cordon/version.h"
@@ -35,6 +37,10 @@ commands:
   authorize     answer Cedar authorization requests given as JSON lines (stdin or --input),
                 against --policies/--entities or a --bundle
   conformance   run Cedar integration-test JSON files; ends with `N passed, M failed`
+  audit         the audit log on SQLite: append, query, export (CSV, JSON), verify the hash
+                chain, prune by the retention gate
+  ratelimit     sliding-window rate limits shared through SQLite (check), and the routes
+                without a limiter (coverage)
 
 The bundle commands read the bundle directory given by --bundle (default:
 policies/elaygent, relative to the current directory).
@@ -78,6 +84,10 @@ int main(int argc, char** argv) {
       std::cout << cordon::cli::kMatrixHelp << '\n' << cordon::cli::kBundleOptionsHelp;
     } else if (topic == "scrub") {
       std::cout << cordon::cli::kScrubHelp << '\n' << cordon::cli::kBundleOptionsHelp;
+    } else if (topic == "audit") {
+      std::cout << cordon::cli::kAuditHelp << '\n' << cordon::cli::kBundleOptionsHelp;
+    } else if (topic == "ratelimit") {
+      std::cout << cordon::cli::kRateLimitHelp << '\n' << cordon::cli::kBundleOptionsHelp;
     } else if (topic == "gate") {
       std::cout << cordon::cli::kGateHelp << '\n' << cordon::cli::kBundleOptionsHelp;
     } else {
@@ -106,6 +116,12 @@ int main(int argc, char** argv) {
   }
   if (command == "gate") {
     return cordon::cli::run_gate(command_args, std::cout, std::cerr);
+  }
+  if (command == "audit") {
+    return cordon::cli::run_audit(command_args, std::cin, std::cout, std::cerr);
+  }
+  if (command == "ratelimit") {
+    return cordon::cli::run_ratelimit(command_args, std::cin, std::cout, std::cerr);
   }
   if (command == "conformance") {
     return cordon::cli::run_conformance(command_args, std::cout, std::cerr);

@@ -15,6 +15,7 @@
 #include "domain/session_principal.h"
 #include "gates/table_graph.h"
 #include "json/located_json.h"
+#include "text/rfc3339.h"
 
 namespace cordon {
 
@@ -34,74 +35,9 @@ Error domain_error(std::string message) {
 
 // --- Time: RFC 3339 text or milliseconds since the Unix epoch -----------------------
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's civil-days method).
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-bool leap_year(int64_t y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-std::optional<int64_t> parse_rfc3339(std::string_view s) {
-  auto digits = [&](size_t at, size_t count, int64_t& out) {
-    if (at + count > s.size()) return false;
-    out = 0;
-    for (size_t i = at; i < at + count; ++i) {
-      if (s[i] < '0' || s[i] > '9') return false;
-      out = out * 10 + (s[i] - '0');
-    }
-    return true;
-  };
-  int64_t year, month, day, hour, minute, second;
-  if (!digits(0, 4, year) || s.size() < 20 || s[4] != '-' || !digits(5, 2, month) || s[7] != '-' ||
-      !digits(8, 2, day) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
-      !digits(11, 2, hour) || s[13] != ':' || !digits(14, 2, minute) || s[16] != ':' ||
-      !digits(17, 2, second))
-    return std::nullopt;
-  static constexpr int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60)
-    return std::nullopt;
-  if (day > kDaysInMonth[month - 1] + (month == 2 && leap_year(year) ? 1 : 0)) return std::nullopt;
-  size_t at = 19;
-  int64_t millis = 0;
-  if (at < s.size() && s[at] == '.') {
-    size_t start = ++at;
-    int64_t scale = 100;
-    while (at < s.size() && s[at] >= '0' && s[at] <= '9') {
-      if (scale > 0) millis += (s[at] - '0') * scale;  // finer than a millisecond: truncated
-      scale /= 10;
-      ++at;
-    }
-    if (at == start) return std::nullopt;
-  }
-  int64_t offset_minutes = 0;
-  if (at < s.size() && (s[at] == 'Z' || s[at] == 'z')) {
-    ++at;
-  } else if (at < s.size() && (s[at] == '+' || s[at] == '-')) {
-    int64_t oh, om;
-    if (!digits(at + 1, 2, oh) || at + 3 >= s.size() || s[at + 3] != ':' ||
-        !digits(at + 4, 2, om) || oh > 23 || om > 59)
-      return std::nullopt;
-    offset_minutes = (s[at] == '+' ? 1 : -1) * (oh * 60 + om);
-    at += 6;
-  } else {
-    return std::nullopt;  // RFC 3339 requires an offset
-  }
-  if (at != s.size()) return std::nullopt;
-  int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  int64_t seconds = ((days * 24 + hour) * 60 + minute) * 60 + second - offset_minutes * 60;
-  return seconds * 1000 + millis;
-}
-
 // A time fact: RFC 3339 text, or an integer of milliseconds since the epoch.
 std::optional<int64_t> time_fact(const Json& j) {
-  if (j.is_string()) return parse_rfc3339(j.get_ref<const std::string&>());
+  if (j.is_string()) return text::parse_rfc3339(j.get_ref<const std::string&>());
   if (j.is_number_integer() && !j.is_number_unsigned()) return j.get<int64_t>();
   if (j.is_number_unsigned() && j.get<uint64_t>() <= uint64_t(INT64_MAX))
     return static_cast<int64_t>(j.get<uint64_t>());
