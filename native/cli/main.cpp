@@ -18,6 +18,8 @@
 #include "cli/ratelimit_command.h"
 #include "cli/route_command.h"
 #include "cli/scrub_command.h"
+#include "cli/secret_command.h"
+#include "cli/verify_command.h"
 #include "cordon/version.h"
 
 namespace {
@@ -41,6 +43,12 @@ commands:
                 chain, prune by the retention gate
   ratelimit     sliding-window rate limits shared through SQLite (check), and the routes
                 without a limiter (coverage)
+  secret        seal, open and rotate tenant provider keys (AES-256-GCM, bound to tenant and
+                provider; keys from files or the environment), keygen for the keyring
+  webhook       verify an HMAC-SHA-256 webhook signature (Stripe or generic headers, timestamp
+                tolerance, replay store), or sign a payload
+  url           check outbound URLs: https only, no userinfo, no private or local addresses
+  credential    digest a bearer token or operation secret, check one against its digest
 
 The bundle commands read the bundle directory given by --bundle (default:
 policies/elaygent, relative to the current directory).
@@ -49,7 +57,7 @@ Run `cordon <command> --help` for a command's options.
 
 exit status: 0 on success, 1 for a bad command line, 2 when an input file or the bundle
 cannot be read or does not load (file:line:col: ... on stderr), 3 when `cordon gate`
-refuses the workflow.
+refuses the workflow, or a webhook, URL or credential check refuses.
 )";
 
 void print_version(std::ostream& out) {
@@ -88,6 +96,14 @@ int main(int argc, char** argv) {
       std::cout << cordon::cli::kAuditHelp << '\n' << cordon::cli::kBundleOptionsHelp;
     } else if (topic == "ratelimit") {
       std::cout << cordon::cli::kRateLimitHelp << '\n' << cordon::cli::kBundleOptionsHelp;
+    } else if (topic == "secret") {
+      std::cout << cordon::cli::kSecretHelp;
+    } else if (topic == "webhook") {
+      std::cout << cordon::cli::kWebhookHelp;
+    } else if (topic == "url") {
+      std::cout << cordon::cli::kUrlHelp;
+    } else if (topic == "credential") {
+      std::cout << cordon::cli::kCredentialHelp;
     } else if (topic == "gate") {
       std::cout << cordon::cli::kGateHelp << '\n' << cordon::cli::kBundleOptionsHelp;
     } else {
@@ -122,6 +138,18 @@ int main(int argc, char** argv) {
   }
   if (command == "ratelimit") {
     return cordon::cli::run_ratelimit(command_args, std::cin, std::cout, std::cerr);
+  }
+  if (command == "secret") {
+    return cordon::cli::run_secret(command_args, std::cin, std::cout, std::cerr);
+  }
+  if (command == "webhook") {
+    return cordon::cli::run_webhook(command_args, std::cin, std::cout, std::cerr);
+  }
+  if (command == "url") {
+    return cordon::cli::run_url(command_args, std::cin, std::cout, std::cerr);
+  }
+  if (command == "credential") {
+    return cordon::cli::run_credential(command_args, std::cin, std::cout, std::cerr);
   }
   if (command == "conformance") {
     return cordon::cli::run_conformance(command_args, std::cout, std::cerr);
