@@ -11,7 +11,8 @@
 #   6. WASM           npm pack (its prepack builds the module), install the tarball in an
 #                     empty project, node --test tests/js there
 #   7. vectors        the raw answers of the three runners must be byte-identical
-#                     (shared vectors, and the first 600 corpus tests when unpacked)
+#                     (shared vectors, domain vectors, and the first 600 corpus tests
+#                     when unpacked)
 #
 # A failing build stops the run; failing tests are collected and the run goes on,
 # so one run shows every failure. Exit status 0 only when everything passed.
@@ -183,7 +184,7 @@ else
   run_suite node js_tests_in_consumer
 fi
 
-section "shared vectors: native, Python and WASM answers byte for byte"
+section "shared vectors and domain vectors: native, Python and WASM answers byte for byte"
 vectors_same=true
 for build in native python wasm; do
   if [[ ! -s "$CORDON_VECTOR_OUT/$build.txt" ]]; then
@@ -204,6 +205,31 @@ if $vectors_same; then
   echo "identical: $(wc -l <"$CORDON_VECTOR_OUT/native.txt") answers in native.txt, python.txt, wasm.txt"
 else
   failures+=("vector answers differ between builds")
+  total_failed=$((total_failed + 1))
+fi
+# The same for the domain vectors (tests/vectors/domain: routes, masks, scrubbing, gates,
+# matrix, bundle loading), whose runners write domain-<build>.txt.
+domain_same=true
+for build in native python wasm; do
+  if [[ ! -s "$CORDON_VECTOR_OUT/domain-$build.txt" ]]; then
+    echo "missing or empty: $CORDON_VECTOR_OUT/domain-$build.txt"
+    domain_same=false
+  fi
+done
+if $domain_same; then
+  for build in python wasm; do
+    if ! cmp -s "$CORDON_VECTOR_OUT/domain-native.txt" "$CORDON_VECTOR_OUT/domain-$build.txt"; then
+      echo "domain-native.txt and domain-$build.txt differ:"
+      diff "$CORDON_VECTOR_OUT/domain-native.txt" "$CORDON_VECTOR_OUT/domain-$build.txt" |
+        head -n 40 || true
+      domain_same=false
+    fi
+  done
+fi
+if $domain_same; then
+  echo "identical: $(wc -l <"$CORDON_VECTOR_OUT/domain-native.txt") answers in domain-{native,python,wasm}.txt"
+else
+  failures+=("domain vector answers differ between builds")
   total_failed=$((total_failed + 1))
 fi
 # The same for Cedar's corpus, when all three runners had it (they skip without it).

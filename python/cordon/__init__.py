@@ -15,6 +15,14 @@ instead of producing a decision. ``Engine`` parses a policy set once for many
 requests; ``is_authorized_json`` is cedar-wasm's JSON-in, JSON-out call. The same
 engine, and so the same answers byte for byte, ships as an npm package and a
 native library.
+
+The domain calls work on a policy bundle::
+
+    bundle = cordon.Bundle.load("policies/elaygent")     # BundleError if it does not load
+    bundle.route({"method": "GET", "path": "/api/tenants/acme/dashboard", "surface": "mobile",
+                  "session": {"user": "pat", "roles": ["staff"], "tenant": "acme",
+                              "status": "active"}})["allow"]                     # True
+    bundle.mask(...), bundle.scrub(...), bundle.gate(...), bundle.matrix(...)  # DomainError
 """
 
 try:
@@ -27,7 +35,9 @@ except ImportError as error:  # pragma: no cover - only without a built module
 
 from cordon.authorize import (Engine, EntitiesArg, EntityRef, PoliciesArg, Request, SchemaArg,
                               is_authorized, is_authorized_batch, is_authorized_json)
-from cordon.results import AuthzResult, CordonError, Decision, Diagnostics, PolicyError
+from cordon.bundle import Bundle
+from cordon.results import (AuthzResult, BundleError, CordonError, Decision, Diagnostics,
+                            DomainError, PolicyError, SignatureError)
 
 
 def version() -> str:
@@ -43,7 +53,8 @@ def cedar_language_version() -> str:
 __version__ = version()
 
 __all__ = [
-    "AuthzResult", "CordonError", "Decision", "Diagnostics", "Engine", "EntitiesArg",
-    "EntityRef", "PoliciesArg", "PolicyError", "Request", "SchemaArg", "cedar_language_version",
-    "is_authorized", "is_authorized_batch", "is_authorized_json", "version",
+    "AuthzResult", "Bundle", "BundleError", "CordonError", "Decision", "Diagnostics",
+    "DomainError", "Engine", "EntitiesArg", "EntityRef", "PoliciesArg", "PolicyError", "Request",
+    "SchemaArg", "SignatureError", "cedar_language_version", "is_authorized",
+    "is_authorized_batch", "is_authorized_json", "version",
 ]

@@ -10,7 +10,9 @@ An authorization answer is an ``AuthzResult`` shaped like cedarpy's::
 
 Input the engine cannot use (a policy that does not parse, malformed entities,
 an incomplete request) never yields a result: it raises ``CordonError``, so a
-caller cannot mistake a broken input for a decision.
+caller cannot mistake a broken input for a decision. The domain calls raise its
+subclasses: ``BundleError`` (and ``SignatureError``) when a bundle does not load,
+``DomainError`` when a route request, mask, scrub, gate or matrix call is malformed.
 """
 
 from __future__ import annotations
@@ -37,6 +39,16 @@ class CordonError(ValueError):
         self.warnings: List[Dict[str, Any]] = [dict(w) for w in warnings or []]
         super().__init__("\n".join(self.messages))
 
+    @property
+    def kind(self) -> Optional[str]:
+        """The engine's error kind (``"bundle"``, ``"signature"``, ``"domain"``, ``"json"``,
+        ``"io"``, ``"limit"``, ...) when the engine gave one: the ``code`` of the first
+        error. The Cedar-level calls give none (cedar-wasm's ``code`` is null there)."""
+        for error in self.errors:
+            code = error.get("code")
+            return code if isinstance(code, str) else None
+        return None
+
     @classmethod
     def from_failure(cls, answer: Mapping[str, Any]) -> "CordonError":
         """Builds the error from cedar-wasm's ``{"type": "failure", "errors": [...]}``."""
@@ -44,6 +56,23 @@ class CordonError(ValueError):
         messages = [str(e.get("message", e)) if isinstance(e, Mapping) else str(e) for e in errors]
         return cls(messages, [e for e in errors if isinstance(e, Mapping)],
                    answer.get("warnings") or [])
+
+
+class BundleError(CordonError):
+    """A bundle that did not load: ``str(error)`` is the engine's message with its
+    ``file:line:col`` (``policies/elaygent/routes.json:14:17: bundle error: ...``), and
+    ``kind`` says what went wrong (``"bundle"``, ``"io"``, ``"limit"``, ``"json"``, ...)."""
+
+
+class SignatureError(BundleError):
+    """A bundle whose signature is required but missing, malformed or not verifying
+    (``kind == "signature"``). Its messages never contain a key."""
+
+
+class DomainError(CordonError):
+    """A domain call the engine refused: a malformed route request, an unknown field-mask
+    or scrub profile, a gate call without an actor, an undeclared surface, ... The message
+    locates the mistake in the call's JSON text (``call:1:42: domain error: ...``)."""
 
 
 class Decision(Enum):

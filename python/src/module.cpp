@@ -2,15 +2,28 @@
 //
 // It only converts types: Python str in, std::string to the engine's JSON API,
 // std::string back out as str. Every decision, default and error is the engine's
-// (engine/include/cordon/json_api.h); the Pythonic API lives in cordon/__init__.py.
+// (engine/include/cordon/json_api.h and domain_json.h); the Pythonic API lives in
+// cordon/__init__.py and cordon/bundle.py.
 //
 //   >>> from cordon import _native
 //   >>> _native.is_authorized_json('{"principal": ..., "policies": ..., ...}')
 //   '{"type":"success","response":{"decision":"allow",...},"warnings":[]}'
+//   >>> bundle, answer = _native.load_bundle_directory(b"policies/elaygent", "{}")
+//   >>> bundle.route('{"method": "GET", "path": "/api/tenants/acme/dashboard", ...}')
+//   '{"type":"success","decision":{"allow":true,"status":200,...}}'
+//
+// Bundle directories are read by the native reader (native/bundle/bundle_reader.h), the
+// same code as the CLI's, so which files belong to a bundle is decided in one place.
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
+#include <optional>
 #include <string>
+#include <utility>
 
+#include "bundle/bundle_reader.h"
+#include "cordon/bundle.h"
+#include "cordon/domain_json.h"
 #include "cordon/json_api.h"
 #include "cordon/version.h"
 
@@ -41,6 +54,46 @@ std::string stateful_is_authorized(const cordon::json_api::PolicyStore& store,
   return store.stateful_is_authorized(call_json);
 }
 
+// (the bundle, or None when it did not load; domain_json's load answer as JSON text).
+using LoadResult = std::pair<std::optional<cordon::Bundle>, std::string>;
+
+LoadResult load_result(cordon::Result<cordon::Bundle> loaded) {
+  std::string answer = cordon::domain_json::load_answer(loaded);
+  if (!loaded) return {std::nullopt, std::move(answer)};
+  return {std::move(loaded).value(), std::move(answer)};
+}
+
+LoadResult load_bundle(const std::string& call_json) {
+  return load_result(cordon::domain_json::load_bundle(call_json));
+}
+
+// `path` is bytes (os.fsencode), so any file name the system allows can be given.
+LoadResult load_bundle_directory(const std::string& path, const std::string& options_json) {
+  auto options = cordon::domain_json::load_options(options_json);
+  if (!options) return {std::nullopt, cordon::domain_json::failure_answer(options.error())};
+  return load_result(cordon::native::load_bundle_directory(path, *options));
+}
+
+std::string bundle_route(const cordon::Bundle& bundle, const std::string& request_json) {
+  return cordon::domain_json::decide_route(bundle, request_json);
+}
+
+std::string bundle_mask(const cordon::Bundle& bundle, const std::string& call_json) {
+  return cordon::domain_json::apply_field_mask(bundle, call_json);
+}
+
+std::string bundle_scrub(const cordon::Bundle& bundle, const std::string& call_json) {
+  return cordon::domain_json::scrub_telemetry(bundle, call_json);
+}
+
+std::string bundle_gate(const cordon::Bundle& bundle, const std::string& call_json) {
+  return cordon::domain_json::check_gate(bundle, call_json);
+}
+
+std::string bundle_matrix(const cordon::Bundle& bundle, const std::string& call_json) {
+  return cordon::domain_json::access_matrix(bundle, call_json);
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_native, m) {
@@ -66,6 +119,34 @@ PYBIND11_MODULE(_native, m) {
       .def("stateful_is_authorized", &stateful_is_authorized, py::arg("call_json"), ReleaseGil(),
            "cedar-wasm's statefulIsAuthorized: like is_authorized_json, with the policies "
            "named by \"preparsedPolicySetId\" and the schema by \"preparsedSchemaName\".");
+
+  py::class_<cordon::Bundle>(m, "Bundle",
+                             "A loaded policy bundle (immutable; safe to share between "
+                             "threads). Each call takes and answers domain_json's JSON text "
+                             "and never raises for malformed input.")
+      .def_property_readonly("name", &cordon::Bundle::name)
+      .def_property_readonly("revision", &cordon::Bundle::revision)
+      .def_property_readonly("digest", &cordon::Bundle::digest)
+      .def("route", &bundle_route, py::arg("request_json"), ReleaseGil(),
+           "domain_json::decide_route: a route request in, {\"type\":\"success\","
+           "\"decision\":{...}} or a failure out.")
+      .def("mask", &bundle_mask, py::arg("call_json"), ReleaseGil(),
+           "domain_json::apply_field_mask: {payload, viewer, surface, profile} in.")
+      .def("scrub", &bundle_scrub, py::arg("call_json"), ReleaseGil(),
+           "domain_json::scrub_telemetry: {event, profile} in.")
+      .def("gate", &bundle_gate, py::arg("call_json"), ReleaseGil(),
+           "domain_json::check_gate: {workflow, actor, facts?} in.")
+      .def("matrix", &bundle_matrix, py::arg("call_json"), ReleaseGil(),
+           "domain_json::access_matrix: {surface?, format?} in.");
+
+  m.def("load_bundle", &load_bundle, py::arg("call_json"), ReleaseGil(),
+        "domain_json::load_bundle: {\"files\": {path: text}, \"options\"?: {...}} in; "
+        "returns (Bundle or None, the load answer as JSON text).");
+  m.def("load_bundle_directory", &load_bundle_directory, py::arg("path"), py::arg("options_json"),
+        ReleaseGil(),
+        "Reads the bundle directory `path` (bytes) with the native reader and loads it with "
+        "the options of a load_bundle call (JSON text); returns (Bundle or None, the load "
+        "answer as JSON text). Error locations name files as path/file:line:col.");
 
   m.def("version", &cordon::version, "Semantic version of the cordon engine.");
   m.def("cedar_language_version", &cordon::cedar_language_version,

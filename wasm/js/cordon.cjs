@@ -3,6 +3,7 @@
 //
 //   const { isAuthorized } = require('cordon-policy');   // ready on return, no init needed
 //   const answer = isAuthorized({ principal: { type: 'User', id: 'alice' }, ... });
+//   const { bundle } = loadBundle({ files: { 'bundle.json': '...', ... } });  // or a failure
 //
 // The module is compiled and instantiated synchronously from cordon-core.wasm
 // beside this file. Keep the API functions in step with cordon.mjs
@@ -95,6 +96,86 @@ function statefulIsAuthorizedJson(callJson) {
   return core.statefulIsAuthorizedJson(callJson);
 }
 
+// ---- Policy bundles and the domain calls (see cordon.mjs) ---------------------------------
+
+// A bundle's WebAssembly memory is freed by dispose(), or else once its object is collected.
+const bundleRegistry = typeof FinalizationRegistry === 'function' ?
+    new FinalizationRegistry((handle) => handle.delete()) :
+    null;
+const BUNDLE_TOKEN = Symbol('cordon.Bundle');
+
+class Bundle {
+  #handle;
+  #info;
+
+  constructor(token, handle, info) {
+    if (token !== BUNDLE_TOKEN) {
+      throw new TypeError('cordon: load a bundle with loadBundle({files})');
+    }
+    this.#handle = handle;
+    this.#info = info;
+    bundleRegistry?.register(this, handle, this);
+  }
+
+  get name() { return this.#info.name; }
+  get revision() { return this.#info.revision; }
+  get digest() { return this.#info.digest; }
+
+  #core(method) {
+    if (!this.#handle) throw new Error('cordon: this bundle was disposed');
+    return this.#handle[method].bind(this.#handle);
+  }
+
+  #object(method, call, what) {
+    const evaluate = this.#core(method);
+    const json = toJsonText(call, what);
+    if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+    return JSON.parse(evaluate(json.text));
+  }
+
+  #text(method, callJson) {
+    const evaluate = this.#core(method);
+    if (typeof callJson !== 'string') {
+      throw new TypeError(`cordon: Bundle.${method}Json takes JSON text`);
+    }
+    return evaluate(callJson);
+  }
+
+  route(request) { return this.#object('route', request, 'the route request'); }
+  routeJson(requestJson) { return this.#text('route', requestJson); }
+  mask(call) { return this.#object('mask', call, 'the mask call'); }
+  maskJson(callJson) { return this.#text('mask', callJson); }
+  scrub(call) { return this.#object('scrub', call, 'the scrub call'); }
+  scrubJson(callJson) { return this.#text('scrub', callJson); }
+  gate(call) { return this.#object('gate', call, 'the gate call'); }
+  gateJson(callJson) { return this.#text('gate', callJson); }
+  matrix(call = {}) { return this.#object('matrix', call, 'the matrix call'); }
+  matrixJson(callJson) { return this.#text('matrix', callJson); }
+
+  dispose() {
+    if (!this.#handle) return;
+    bundleRegistry?.unregister(this);
+    this.#handle.delete();
+    this.#handle = null;
+  }
+
+  toJSON() { return {...this.#info}; }
+}
+
+if (typeof Symbol.dispose === 'symbol') Bundle.prototype[Symbol.dispose] = Bundle.prototype.dispose;
+
+function loadBundle(call) {
+  const json = toJsonText(call, 'the load call');
+  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  const handle = new core.Bundle(json.text);
+  const answer = JSON.parse(handle.loadAnswer());
+  if (!handle.loaded()) {
+    handle.delete();
+    return answer;
+  }
+  return {type: 'success', bundle: new Bundle(BUNDLE_TOKEN, handle, answer.bundle)};
+}
+
 function getCordonVersion() { return core.version(); }
 
 function getCedarLangVersion() { return core.cedarLanguageVersion(); }
@@ -106,6 +187,8 @@ module.exports = {
   preparsePolicySet,
   statefulIsAuthorized,
   statefulIsAuthorizedJson,
+  Bundle,
+  loadBundle,
   getCordonVersion,
   getCedarLangVersion,
 };

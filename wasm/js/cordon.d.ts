@@ -203,3 +203,227 @@ export function getCordonVersion(): string;
 
 /** The Cedar language version whose semantics the engine follows. */
 export function getCedarLangVersion(): string;
+
+// ---- Policy bundles and the domain calls ---------------------------------------------------
+// The JSON shapes of cordon/domain_json.h (docs/bundle-format.md), the same in the native
+// and Python builds. Every answer is {type: "success", ...} or a DomainFailure; a failure's
+// errors carry the error kind in `code` ("bundle", "signature", "domain", "json", "io",
+// "limit", ...) and the message with its file:line:col where there is one.
+
+/** A JSON value (payloads, telemetry events, gate facts). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface DomainError extends DetailedError {
+  /** The error kind: "bundle", "signature", "domain", "json", "io", "limit", ... */
+  code: string | null;
+}
+
+export interface DomainFailure {
+  type: 'failure';
+  errors: DomainError[];
+}
+
+export interface LoadBundleOptions {
+  requireSignature?: 'none' | 'hmac-sha256' | 'ed25519';
+  /** The HMAC secret, or the Ed25519 public key (32 bytes, raw or 64 hex digits). */
+  verificationKey?: string;
+  /** The key of `hash` scrubbing (HMAC-SHA-256). */
+  scrubHashKey?: string;
+}
+
+export interface LoadBundleCall {
+  /** The bundle's files: path relative to the bundle root ("bundle.json", "access.cedar") -> text. */
+  files: Record<string, string>;
+  options?: LoadBundleOptions;
+}
+
+export interface BundleInfo {
+  name: string;
+  revision: string;
+  /** Hex SHA-256 over the bundle's files. */
+  digest: string;
+}
+
+export type LoadBundleAnswer = { type: 'success'; bundle: Bundle } | DomainFailure;
+
+/** A user's session, as the application authenticated it. */
+export interface Session {
+  user: string;
+  roles: string[];
+  tenant?: string;
+  status: string;
+}
+
+export type CredentialState = 'valid' | 'invalid' | 'missing' | 'unset';
+
+export interface RouteRequest {
+  method: string;
+  /** The request path, with an optional query string. */
+  path: string;
+  query?: Record<string, string>;
+  session?: Session;
+  /** One of the manifest's surfaces ("desktop", "mobile", "export", "server"). */
+  surface: string;
+  /** What the caller verified for each credential it checked. */
+  credentials?: Record<string, CredentialState>;
+}
+
+export interface DeterminingPolicy {
+  id: string;
+  effect: 'permit' | 'forbid';
+  message: string | null;
+}
+
+export interface RouteObligations {
+  audit: string[];
+  rateLimit: string | null;
+  scrubProfile: string | null;
+  credential: string | null;
+  revokeSession: boolean;
+}
+
+export interface RouteDecision {
+  allow: boolean;
+  status: number;
+  redirect: string | null;
+  route: string | null;
+  action: string | null;
+  tenant: string | null;
+  params: Record<string, string>;
+  determining: DeterminingPolicy[];
+  errors: Array<{ policyId: string; message: string }>;
+  obligations: RouteObligations;
+  /** One sentence each: the route matched, the principal, the resource, the decision, ... */
+  explanation: string[];
+}
+
+export type RouteAnswer = { type: 'success'; decision: RouteDecision } | DomainFailure;
+
+export interface MaskCall {
+  payload: JsonValue;
+  viewer: Session;
+  surface: string;
+  /** A field-mask profile of fields.json ("dashboard", "tenant", "export"). */
+  profile: string;
+}
+
+export interface MaskResult {
+  payload: JsonValue;
+  /** RFC 6901 pointers into the original payload. */
+  removed: string[];
+  masked: string[];
+  /** The field classes the viewer may not read on this surface. */
+  deniedClasses: string[];
+}
+
+export type MaskAnswer = { type: 'success'; result: MaskResult } | DomainFailure;
+
+export interface ScrubCall {
+  event: JsonValue;
+  /** A scrub profile of scrub.json ("error-monitoring", ...). */
+  profile: string;
+}
+
+export interface ScrubResult {
+  event: JsonValue;
+  /** RFC 6901 pointers of the keys removed. */
+  removed: string[];
+  /** RFC 6901 pointers of the values replaced, masked or hashed. */
+  replaced: string[];
+}
+
+export type ScrubAnswer = { type: 'success'; result: ScrubResult } | DomainFailure;
+
+export interface GateCall {
+  /** A workflow of the manifest ("suspend_tenant", "hard_delete_tenant", "audit_retention"). */
+  workflow: string;
+  actor: Session;
+  facts?: Record<string, JsonValue>;
+}
+
+export interface UnmetGate {
+  gate: string;
+  message: string;
+  policyId: string;
+  /** The gate's policy errored: it cannot vouch for its precondition. */
+  errored: boolean;
+}
+
+export interface RetentionVerdict {
+  entryId: string;
+  deletable: boolean;
+  reason: string;
+}
+
+export interface GateResult {
+  allowed: boolean;
+  workflow: string;
+  /** Every unmet gate, in the order the policies are written. */
+  unmet: UnmetGate[];
+  errors: Array<{ policyId: string; message: string }>;
+  /** Tables in deletion order (hard delete, when allowed). */
+  deletionPlan: string[];
+  retention: RetentionVerdict[];
+  explanation: string[];
+}
+
+export type GateAnswer = { type: 'success'; result: GateResult } | DomainFailure;
+
+export interface MatrixCall {
+  /** Default "desktop"; an undeclared surface is a failure. */
+  surface?: string;
+  /** Default "json". */
+  format?: 'json' | 'markdown' | 'csv' | 'html';
+}
+
+export interface AccessMatrix {
+  bundle: string;
+  revision: string;
+  surface: string;
+  roles: string[];
+  routes: string[];
+  actions: string[];
+  /** cells[route][role]: "allow", "deny" or "conditional". */
+  cells: Array<Array<'allow' | 'deny' | 'conditional'>>;
+  notes: Array<Array<string>>;
+}
+
+/** `matrix` is an AccessMatrix for format "json", the text for the others. */
+export type MatrixAnswer = { type: 'success'; matrix: AccessMatrix | string } | DomainFailure;
+
+/**
+ * A loaded, immutable policy bundle, made by loadBundle. Its calls never throw for
+ * malformed input (they answer a DomainFailure); they throw only after dispose().
+ */
+export class Bundle {
+  private constructor();
+  readonly name: string;
+  readonly revision: string;
+  readonly digest: string;
+
+  route(request: RouteRequest): RouteAnswer;
+  /** route on JSON text, answering the engine's JSON text (byte for byte every build's). */
+  routeJson(requestJson: string): string;
+  mask(call: MaskCall): MaskAnswer;
+  /** mask on JSON text: integers beyond 2^53 in the payload stay exact. */
+  maskJson(callJson: string): string;
+  scrub(call: ScrubCall): ScrubAnswer;
+  /** scrub on JSON text: integers beyond 2^53 in the event stay exact. */
+  scrubJson(callJson: string): string;
+  gate(call: GateCall): GateAnswer;
+  gateJson(callJson: string): string;
+  matrix(call?: MatrixCall): MatrixAnswer;
+  matrixJson(callJson: string): string;
+
+  /** Frees the bundle's WebAssembly memory now (otherwise when it is garbage-collected). */
+  dispose(): void;
+  /** {name, revision, digest}: what JSON.stringify writes for a bundle. */
+  toJSON(): BundleInfo;
+}
+
+/**
+ * Loads a policy bundle from its files. A bundle loads whole or not at all: a mistake is a
+ * failure naming file:line:col (unknown keys and unknown references included), never a
+ * weaker bundle. Does not throw for a bad bundle.
+ */
+export function loadBundle(call: LoadBundleCall): LoadBundleAnswer;

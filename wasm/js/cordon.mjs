@@ -5,6 +5,12 @@
 //   const answer = isAuthorized({ principal: { type: 'User', id: 'alice' }, ... });
 //   if (answer.type === 'success') console.log(answer.response.decision);  // "allow" | "deny"
 //
+// and the domain calls on a policy bundle:
+//
+//   const loaded = loadBundle({ files: { 'bundle.json': '...', 'access.cedar': '...', ... } });
+//   if (loaded.type === 'failure') throw new Error(loaded.errors[0].message);  // file:line:col
+//   loaded.bundle.route({ method: 'GET', path: '/api/...', surface: 'mobile', session: {...} });
+//
 // Browsers, workers and edge runtimes load the module first:
 //
 //   import { init, isAuthorized } from './node_modules/cordon-policy/wasm/dist/cordon.mjs';
@@ -147,6 +153,113 @@ export function statefulIsAuthorizedJson(callJson) {
     throw new TypeError('cordon: statefulIsAuthorizedJson takes JSON text');
   }
   return loadedCore().statefulIsAuthorizedJson(callJson);
+}
+
+// ---- Policy bundles and the domain calls -------------------------------------------------
+
+// A bundle's WebAssembly memory is freed by dispose(), or else once its object is collected.
+const bundleRegistry = typeof FinalizationRegistry === 'function' ?
+    new FinalizationRegistry((handle) => handle.delete()) :
+    null;
+const BUNDLE_TOKEN = Symbol('cordon.Bundle');
+
+/**
+ * A loaded policy bundle (see loadBundle). Each domain call takes the JSON shapes of
+ * cordon/domain_json.h and answers {type: "success", ...} or {type: "failure", errors}; it
+ * never throws for malformed input. The *Json methods take and answer JSON text, so
+ * integers beyond 2^53 in payloads and events stay exact.
+ */
+export class Bundle {
+  #handle;
+  #info;
+
+  constructor(token, handle, info) {
+    if (token !== BUNDLE_TOKEN) {
+      throw new TypeError('cordon: load a bundle with loadBundle({files})');
+    }
+    this.#handle = handle;
+    this.#info = info;
+    bundleRegistry?.register(this, handle, this);
+  }
+
+  /** The manifest's name. */
+  get name() { return this.#info.name; }
+  /** The manifest's revision. */
+  get revision() { return this.#info.revision; }
+  /** Hex SHA-256 over the bundle's files. */
+  get digest() { return this.#info.digest; }
+
+  #core(method) {
+    if (!this.#handle) throw new Error('cordon: this bundle was disposed');
+    return this.#handle[method].bind(this.#handle);
+  }
+
+  #object(method, call, what) {
+    const evaluate = this.#core(method);
+    const json = toJsonText(call, what);
+    if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+    return JSON.parse(evaluate(json.text));
+  }
+
+  #text(method, callJson) {
+    const evaluate = this.#core(method);
+    if (typeof callJson !== 'string') {
+      throw new TypeError(`cordon: Bundle.${method}Json takes JSON text`);
+    }
+    return evaluate(callJson);
+  }
+
+  /** Decides a route request {method, path, query?, session?, surface, credentials?}. */
+  route(request) { return this.#object('route', request, 'the route request'); }
+  /** route on JSON text, answering JSON text. */
+  routeJson(requestJson) { return this.#text('route', requestJson); }
+  /** Applies a field-mask profile: {payload, viewer, surface, profile}. */
+  mask(call) { return this.#object('mask', call, 'the mask call'); }
+  /** mask on JSON text, answering JSON text. */
+  maskJson(callJson) { return this.#text('mask', callJson); }
+  /** Scrubs a telemetry event: {event, profile}. */
+  scrub(call) { return this.#object('scrub', call, 'the scrub call'); }
+  /** scrub on JSON text, answering JSON text. */
+  scrubJson(callJson) { return this.#text('scrub', callJson); }
+  /** Checks a gated workflow: {workflow, actor, facts?}; lists every unmet gate. */
+  gate(call) { return this.#object('gate', call, 'the gate call'); }
+  /** gate on JSON text, answering JSON text. */
+  gateJson(callJson) { return this.#text('gate', callJson); }
+  /** The access matrix: {surface?: "desktop", format?: "json" | "markdown" | "csv" | "html"}. */
+  matrix(call = {}) { return this.#object('matrix', call, 'the matrix call'); }
+  /** matrix on JSON text, answering JSON text. */
+  matrixJson(callJson) { return this.#text('matrix', callJson); }
+
+  /** Frees the bundle's WebAssembly memory now; the bundle cannot be used afterwards. */
+  dispose() {
+    if (!this.#handle) return;
+    bundleRegistry?.unregister(this);
+    this.#handle.delete();
+    this.#handle = null;
+  }
+
+  /** {name, revision, digest}: the "bundle" of the engine's load answer. */
+  toJSON() { return {...this.#info}; }
+}
+
+if (typeof Symbol.dispose === 'symbol') Bundle.prototype[Symbol.dispose] = Bundle.prototype.dispose;
+
+/**
+ * Loads a bundle from its files: {files: {path: text}, options?: {requireSignature,
+ * verificationKey, scrubHashKey}}. Answers {type: "success", bundle} or {type: "failure",
+ * errors}, each error naming file:line:col; it never throws for a bad bundle.
+ */
+export function loadBundle(call) {
+  const module = loadedCore();
+  const json = toJsonText(call, 'the load call');
+  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  const handle = new module.Bundle(json.text);
+  const answer = JSON.parse(handle.loadAnswer());
+  if (!handle.loaded()) {
+    handle.delete();
+    return answer;
+  }
+  return {type: 'success', bundle: new Bundle(BUNDLE_TOKEN, handle, answer.bundle)};
 }
 
 /** The cordon engine's version, e.g. "0.1.0". */

@@ -1,17 +1,25 @@
 // Embind bindings of the npm package cordon-policy: JSON text in, JSON text out.
 //
 // Only type conversion lives here; every decision, default and error message
-// comes from cordon::json_api, so the WASM build answers byte for byte like the
-// native and Python builds. The JavaScript wrapper (wasm/js/cordon.mjs) turns
-// the text into objects and back:
+// comes from cordon::json_api and cordon::domain_json, so the WASM build answers
+// byte for byte like the native and Python builds. The JavaScript wrapper
+// (wasm/js/cordon.mjs) turns the text into objects and back:
 //
 //   const module = await createCordonModule({...});
 //   module.isAuthorizedJson('{"principal": ..., "policies": ..., "entities": []}');
 //   // '{"type":"success","response":{"decision":"allow",...},"warnings":[]}'
+//   const bundle = new module.Bundle('{"files": {"bundle.json": "...", ...}}');
+//   bundle.loadAnswer();   // '{"type":"success","bundle":{"name":...}}' or a failure
+//   bundle.route('{"method": "GET", ...}');   // '{"type":"success","decision":{...}}'
+//   bundle.delete();       // embind objects live in the module's memory until deleted
 #include <emscripten/bind.h>
 
+#include <optional>
 #include <string>
+#include <utility>
 
+#include "cordon/bundle.h"
+#include "cordon/domain_json.h"
 #include "cordon/json_api.h"
 #include "cordon/version.h"
 
@@ -44,6 +52,41 @@ std::string cedar_language_version() {
   return cordon::cedar_language_version();
 }
 
+// A load_bundle call and its outcome: the bundle when it loaded, and the load answer
+// either way. The constructor never throws; the domain calls of a bundle that did not
+// load answer its load failure (the wrapper never makes them).
+class BundleHandle {
+ public:
+  explicit BundleHandle(const std::string& call_json) {
+    cordon::Result<cordon::Bundle> loaded = cordon::domain_json::load_bundle(call_json);
+    answer_ = cordon::domain_json::load_answer(loaded);
+    if (loaded) bundle_.emplace(std::move(loaded).value());
+  }
+
+  bool loaded() const { return bundle_.has_value(); }
+  std::string load_answer() const { return answer_; }
+
+  std::string route(const std::string& request_json) const {
+    return bundle_ ? cordon::domain_json::decide_route(*bundle_, request_json) : answer_;
+  }
+  std::string mask(const std::string& call_json) const {
+    return bundle_ ? cordon::domain_json::apply_field_mask(*bundle_, call_json) : answer_;
+  }
+  std::string scrub(const std::string& call_json) const {
+    return bundle_ ? cordon::domain_json::scrub_telemetry(*bundle_, call_json) : answer_;
+  }
+  std::string gate(const std::string& call_json) const {
+    return bundle_ ? cordon::domain_json::check_gate(*bundle_, call_json) : answer_;
+  }
+  std::string matrix(const std::string& call_json) const {
+    return bundle_ ? cordon::domain_json::access_matrix(*bundle_, call_json) : answer_;
+  }
+
+ private:
+  std::optional<cordon::Bundle> bundle_;
+  std::string answer_;
+};
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(cordon) {
@@ -52,4 +95,14 @@ EMSCRIPTEN_BINDINGS(cordon) {
   emscripten::function("statefulIsAuthorizedJson", &stateful_is_authorized_json);
   emscripten::function("version", &engine_version);
   emscripten::function("cedarLanguageVersion", &cedar_language_version);
+
+  emscripten::class_<BundleHandle>("Bundle")
+      .constructor<const std::string&>()
+      .function("loaded", &BundleHandle::loaded)
+      .function("loadAnswer", &BundleHandle::load_answer)
+      .function("route", &BundleHandle::route)
+      .function("mask", &BundleHandle::mask)
+      .function("scrub", &BundleHandle::scrub)
+      .function("gate", &BundleHandle::gate)
+      .function("matrix", &BundleHandle::matrix);
 }
