@@ -23,6 +23,13 @@ The domain calls work on a policy bundle::
                   "session": {"user": "pat", "roles": ["staff"], "tenant": "acme",
                               "status": "active"}})["allow"]                     # True
     bundle.mask(...), bundle.scrub(...), bundle.gate(...), bundle.matrix(...)  # DomainError
+
+Webhook signatures, outbound URLs and credentials are checked as the native server checks
+them::
+
+    cordon.verify_webhook(body, stripe_signature_header, secrets=[secret]).outcome  # "verified"
+    cordon.check_outbound_url("https://[::ffff:10.0.0.1]/").verdict                 # "private"
+    cordon.check_credential(digest, authorization="Bearer " + token).state         # "valid"
 """
 
 try:
@@ -38,6 +45,9 @@ from cordon.authorize import (Engine, EntitiesArg, EntityRef, PoliciesArg, Reque
 from cordon.bundle import Bundle
 from cordon.results import (AuthzResult, BundleError, CordonError, Decision, Diagnostics,
                             DomainError, PolicyError, SignatureError)
+from cordon.verify import (CredentialCheck, ReplayStore, UrlCheck, VerificationError,
+                           WebhookVerdict, check_credential, check_outbound_url,
+                           credential_digest, sign_webhook, verify_webhook)
 
 
 def version() -> str:
@@ -57,4 +67,9 @@ __all__ = [
     "DomainError", "Engine", "EntitiesArg", "EntityRef", "PoliciesArg", "PolicyError", "Request",
     "SchemaArg", "SignatureError", "cedar_language_version", "is_authorized",
     "is_authorized_batch", "is_authorized_json", "version",
+]
+__all__ += [
+    "CredentialCheck", "ReplayStore", "UrlCheck", "VerificationError", "WebhookVerdict",
+    "check_credential", "check_outbound_url", "credential_digest", "sign_webhook",
+    "verify_webhook",
 ]

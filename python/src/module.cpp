@@ -25,6 +25,7 @@
 #include "cordon/bundle.h"
 #include "cordon/domain_json.h"
 #include "cordon/json_api.h"
+#include "cordon/verify_json.h"
 #include "cordon/version.h"
 
 namespace py = pybind11;
@@ -94,6 +95,27 @@ std::string bundle_matrix(const cordon::Bundle& bundle, const std::string& call_
   return cordon::domain_json::access_matrix(bundle, call_json);
 }
 
+// The verification calls (cordon/verify_json.h). Secrets arrive inside the call's text; the
+// copies the engine makes are wiped, the Python str itself is the caller's.
+std::string verify_webhook_json(const std::string& call_json) {
+  return cordon::verify_json::verify_webhook(call_json);
+}
+std::string sign_webhook_json(const std::string& call_json) {
+  return cordon::verify_json::sign_webhook(call_json);
+}
+std::string check_outbound_url_json(const std::string& call_json) {
+  return cordon::verify_json::check_outbound_url(call_json);
+}
+std::string check_credential_json(const std::string& call_json) {
+  return cordon::verify_json::check_credential(call_json);
+}
+std::string credential_digest_json(const std::string& call_json) {
+  return cordon::verify_json::credential_digest(call_json);
+}
+std::string memory_replay_verify(cordon::MemoryReplayStore& store, const std::string& call_json) {
+  return cordon::verify_json::verify_webhook(call_json, store);
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_native, m) {
@@ -147,6 +169,27 @@ PYBIND11_MODULE(_native, m) {
         "Reads the bundle directory `path` (bytes) with the native reader and loads it with "
         "the options of a load_bundle call (JSON text); returns (Bundle or None, the load "
         "answer as JSON text). Error locations name files as path/file:line:col.");
+
+  // Verification: webhook signatures, outbound URLs, credentials (cordon/verify_json.h).
+  m.def("verify_webhook_json", &verify_webhook_json, py::arg("call_json"), ReleaseGil(),
+        "verify_json::verify_webhook: {scheme?, payload, signature?, timestamp?, secrets, now?, "
+        "toleranceSeconds?, replayScope?} in; {type, result: {verified, outcome, ...}} out.");
+  m.def("sign_webhook_json", &sign_webhook_json, py::arg("call_json"), ReleaseGil(),
+        "verify_json::sign_webhook: {scheme?, secret, timestamp, payload} in.");
+  m.def("check_outbound_url_json", &check_outbound_url_json, py::arg("call_json"), ReleaseGil(),
+        "verify_json::check_outbound_url: {url, allowedPorts?} in; {type, result} out.");
+  m.def("check_credential_json", &check_credential_json, py::arg("call_json"), ReleaseGil(),
+        "verify_json::check_credential: {digest, authorization | presented} in; "
+        "{type, result: {state, message}} out.");
+  m.def("credential_digest_json", &credential_digest_json, py::arg("call_json"), ReleaseGil(),
+        "verify_json::credential_digest: {token} in; {type, digest} out.");
+  py::class_<cordon::MemoryReplayStore>(m, "MemoryReplayStore",
+                                        "Accepted webhook deliveries in this process's memory "
+                                        "(thread-safe); full, it fails closed.")
+      .def(py::init<size_t>(), py::arg("capacity") = 100000)
+      .def("verify_webhook", &memory_replay_verify, py::arg("call_json"), ReleaseGil(),
+           "verify_webhook_json, refusing a delivery this store accepted before.")
+      .def("__len__", &cordon::MemoryReplayStore::size);
 
   m.def("version", &cordon::version, "Semantic version of the cordon engine.");
   m.def("cedar_language_version", &cordon::cedar_language_version,
