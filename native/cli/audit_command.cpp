@@ -23,7 +23,7 @@ const char kAuditHelp[] =
     R"(usage: cordon audit append  [--db FILE] [--bundle DIR] (--action A --actor X --tenant T
                              [--target S] [--details JSON] [--time T] | --input FILE|-)
                              [--batch N] [--json]
-       cordon audit query   [--db FILE] [filters] [--limit N] [--oldest-first] [--json]
+       cordon audit query   [--db FILE] [filters] [--limit N] [--json]
        cordon audit export  [--db FILE] [filters] [--limit N] [--format csv|json]
                              [--output FILE] [--safe-csv]
        cordon audit verify  [--db FILE] [--expect-head SEQ:HASH] [--max-problems N] [--json]
@@ -54,6 +54,7 @@ prune    asks the bundle's audit_retention workflow (gates: the retention flag, 
 
 filters: --tenant T  --action A  --actor X  --kind entry|checkpoint  --since T  --until T
          (times: RFC 3339 with an offset, or milliseconds since the epoch; [since, until))
+         --order newest_first (default) | oldest_first | chain (by seq, the hash chain's order)
 
 exit status: 0 on success, 1 for a bad command line, 2 when the database, the bundle or an
 input cannot be used (an unknown action, a malformed entry), 3 when verify finds a problem
@@ -101,7 +102,7 @@ std::shared_ptr<server::AuditStore> open_store(const std::string& command,
 }
 
 const std::set<std::string> kFilterOptions = {"--tenant", "--action", "--actor", "--kind",
-                                              "--since",  "--until",  "--limit"};
+                                              "--since",  "--until",  "--limit", "--order"};
 
 std::optional<AuditFilter> read_filter(const std::string& command, const ParsedOptions& options,
                                        size_t default_limit, std::ostream& err) {
@@ -129,7 +130,15 @@ std::optional<AuditFilter> read_filter(const std::string& command, const ParsedO
     }
     filter.limit = *limit;
   }
-  if (options.has("--oldest-first")) filter.order = server::AuditOrder::oldest_first;
+  const std::string order = options.value("--order", "newest_first");
+  if (order == "oldest_first") {
+    filter.order = server::AuditOrder::oldest_first;
+  } else if (order == "chain") {
+    filter.order = server::AuditOrder::chain;
+  } else if (order != "newest_first") {
+    err << "cordon audit " << command << ": --order is newest_first, oldest_first or chain\n";
+    return std::nullopt;
+  }
   return filter;
 }
 
@@ -252,7 +261,7 @@ int run_append(const std::vector<std::string>& args, std::istream& in, std::ostr
 // --- query and export --------------------------------------------------------------------
 
 int run_query(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  OptionTable table{"audit query", kFilterOptions, {"--json", "--oldest-first"}};
+  OptionTable table{"audit query", kFilterOptions, {"--json"}};
   table.with_value.insert("--db");
   auto options = table.parse(args, err);
   if (!options) return kExitUsage;
@@ -277,7 +286,7 @@ int run_query(const std::vector<std::string>& args, std::ostream& out, std::ostr
 }
 
 int run_export(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
-  OptionTable table{"audit export", kFilterOptions, {"--oldest-first", "--safe-csv"}};
+  OptionTable table{"audit export", kFilterOptions, {"--safe-csv"}};
   table.with_value.insert({"--db", "--format", "--output"});
   auto options = table.parse(args, err);
   if (!options) return kExitUsage;

@@ -24,6 +24,12 @@ The domain calls work on a policy bundle::
                               "status": "active"}})["allow"]                     # True
     bundle.mask(...), bundle.scrub(...), bundle.gate(...), bundle.matrix(...)  # DomainError
 
+Auditors read and verify a service's audit log (SQLite, SHA-256 hash chain)::
+
+    log = cordon.AuditLog("audit.db")
+    log.verify().ok                                  # every altered/missing/moved entry named
+    log.query(tenant="acme", limit=100); log.export("csv", tenant="acme")
+
 Webhook signatures, outbound URLs and credentials are checked as the native server checks
 them::
 
@@ -42,6 +48,7 @@ except ImportError as error:  # pragma: no cover - only without a built module
 
 from cordon.authorize import (Engine, EntitiesArg, EntityRef, PoliciesArg, Request, SchemaArg,
                               is_authorized, is_authorized_batch, is_authorized_json)
+from cordon.audit import AuditError, AuditLog, VerifyProblem, VerifyReport
 from cordon.bundle import Bundle
 from cordon.results import (AuthzResult, BundleError, CordonError, Decision, Diagnostics,
                             DomainError, PolicyError, SignatureError)
@@ -63,6 +70,7 @@ def cedar_language_version() -> str:
 __version__ = version()
 
 __all__ = [
+    "AuditError", "AuditLog", "VerifyProblem", "VerifyReport",
     "AuthzResult", "Bundle", "BundleError", "CordonError", "Decision", "Diagnostics",
     "DomainError", "Engine", "EntitiesArg", "EntityRef", "PoliciesArg", "PolicyError", "Request",
     "SchemaArg", "SignatureError", "cedar_language_version", "is_authorized",

@@ -25,6 +25,7 @@
 #include "cordon/bundle.h"
 #include "cordon/domain_json.h"
 #include "cordon/json_api.h"
+#include "cordon/server/audit_json.h"
 #include "cordon/verify_json.h"
 #include "cordon/version.h"
 
@@ -169,6 +170,22 @@ PYBIND11_MODULE(_native, m) {
         "Reads the bundle directory `path` (bytes) with the native reader and loads it with "
         "the options of a load_bundle call (JSON text); returns (Bundle or None, the load "
         "answer as JSON text). Error locations name files as path/file:line:col.");
+
+  // The audit log's read side (native/server, cordon/server/audit_json.h), for auditors: the
+  // database `path` (bytes) is opened read-only for each call.
+  m.def("audit_query", &cordon::server::audit_json::query, py::arg("path"), py::arg("call_json"),
+        ReleaseGil(), "audit_json::query: {\"filter\"?} in; {type, head, entries, count} out.");
+  m.def("audit_export", &cordon::server::audit_json::export_log, py::arg("path"),
+        py::arg("call_json"), ReleaseGil(),
+        "audit_json::export_log: {\"filter\"?, \"format\"?, \"safeCsv\"?} in; {type, format, "
+        "text} out.");
+  m.def("audit_verify", &cordon::server::audit_json::verify, py::arg("path"), py::arg("call_json"),
+        ReleaseGil(),
+        "audit_json::verify: {\"maxProblems\"?, \"expectHead\"?} in; {type, report} out.");
+  m.def("audit_append", &cordon::server::audit_json::append, py::arg("path"), py::arg("bundle"),
+        py::arg("call_json"), ReleaseGil(),
+        "audit_json::append: {\"records\": [...]} in, typed by the bundle's audit_actions; "
+        "{type, entries} out.");
 
   // Verification: webhook signatures, outbound URLs, credentials (cordon/verify_json.h).
   m.def("verify_webhook_json", &verify_webhook_json, py::arg("call_json"), ReleaseGil(),
