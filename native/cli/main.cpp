@@ -34,7 +34,8 @@ commands:
   route         decide route requests given as JSON lines (--json, default, or --pretty)
   explain       the explanation sentences of each route decision
   matrix        the access matrix, roles x routes, as markdown, csv, html or json
-  scrub         mask a JSON payload for a viewer, or scrub telemetry events (--telemetry)
+  scrub         mask a JSON payload for a viewer, scrub telemetry events (--telemetry), or
+                measure a scrub profile on a labelled set (--evaluate)
   gate          check a destructive workflow's preconditions; lists every unmet gate
   authorize     answer Cedar authorization requests given as JSON lines (stdin or --input),
                 against --policies/--entities or a --bundle

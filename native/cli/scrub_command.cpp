@@ -10,13 +10,16 @@
 
 #include "cli/arguments.h"
 #include "cli/bundle_options.h"
+#include "conformance/text_file.h"
 #include "cordon/domain_json.h"
+#include "scrub_eval/scrub_eval.h"
 
 namespace cordon::cli {
 
 const char kScrubHelp[] =
     R"(usage: cordon scrub [--bundle DIR] --viewer JSON --surface S --profile P [--input FILE]
        cordon scrub [--bundle DIR] --telemetry --profile P [--input FILE]
+       cordon scrub [--bundle DIR] --evaluate FILE --profile P [--json]
 
 Field mask (the first form): reads one JSON payload (the whole input, stdin by default)
 and removes or masks the fields of the profile's field classes that the viewer may not read
@@ -28,12 +31,21 @@ Telemetry (--telemetry): reads one event per input line and prints one answer pe
 not valid is answered {"type":"failure","errors":[...]} and the others are still answered.
 A profile that hashes needs --scrub-hash-key-env.
 
+Evaluation (--evaluate FILE): scrubs every event of a labelled set (one
+{"id","event","planted":[{"value","kind","type","where"}],"benign","redacted_whole"} per
+line, such as tests/telemetry/events.jsonl) and reports the planted secrets and PII
+removed, the false-positive rate (values neither planted nor redacted by design that were
+changed, over all such values), a breakdown per type and per place, and every miss and
+false positive. docs/telemetry-scrubbing.md defines the measures.
+
 options:
   --viewer JSON     the reader's session: {"user","roles","tenant"?,"status"}
   --surface S       the surface the payload is shown on (a surface of the manifest)
   --profile P       a field-mask profile (fields.json) or, with --telemetry, a scrub profile
   --telemetry       scrub telemetry events instead of masking a payload
   --input FILE      read from FILE instead of stdin
+  --evaluate FILE   measure the profile on the labelled set FILE
+  --json            with --evaluate, print the report as one JSON object
 
 exit status: 0 when answered (even with a failure answer), 1 for a bad command line, 2 when
 the bundle or input cannot be read.
@@ -50,7 +62,9 @@ struct ScrubOptions {
   std::string surface;
   std::string profile;
   std::string input_file;
+  std::string evaluate_file;
   bool telemetry = false;
+  bool json = false;
 };
 
 std::optional<ScrubOptions> read_options(const std::vector<std::string>& args, std::ostream& err) {
@@ -63,10 +77,15 @@ std::optional<ScrubOptions> read_options(const std::vector<std::string>& args, s
       options.telemetry = true;
       continue;
     }
+    if (args[i] == "--json") {
+      options.json = true;
+      continue;
+    }
     OptionMatch match = OptionMatch::no_match;
     for (auto [name, value] :
          {std::pair{"--viewer", &options.viewer}, std::pair{"--surface", &options.surface},
-          std::pair{"--profile", &options.profile}, std::pair{"--input", &options.input_file}}) {
+          std::pair{"--profile", &options.profile}, std::pair{"--input", &options.input_file},
+          std::pair{"--evaluate", &options.evaluate_file}}) {
       match = match_option(args, i, name, *value);
       if (match == OptionMatch::missing_value) {
         err << "cordon scrub: " << name << " needs a value\n";
@@ -80,6 +99,16 @@ std::optional<ScrubOptions> read_options(const std::vector<std::string>& args, s
   }
   if (options.profile.empty()) {
     err << "cordon scrub: --profile is required\n";
+    return std::nullopt;
+  }
+  if (!options.evaluate_file.empty()) {
+    if (!options.viewer.empty() || !options.surface.empty() || !options.input_file.empty()) {
+      err << "cordon scrub: --evaluate takes no --viewer, --surface or --input\n";
+      return std::nullopt;
+    }
+    options.telemetry = true;
+  } else if (options.json) {
+    err << "cordon scrub: --json is for --evaluate (the other forms always print JSON)\n";
     return std::nullopt;
   }
   if (options.telemetry && (!options.viewer.empty() || !options.surface.empty())) {
@@ -124,6 +153,21 @@ int run_scrub(const std::vector<std::string>& args, std::istream& in, std::ostre
   if (!options) return kExitUsage;
   std::optional<Bundle> bundle = load_bundle("scrub", options->bundle, err);
   if (!bundle) return kExitBadInput;
+  if (!options->evaluate_file.empty()) {
+    Result<std::string> set = native::read_text_file(options->evaluate_file);
+    if (!set) {
+      err << set.error().to_string() << "\n";
+      return kExitBadInput;
+    }
+    Result<native::ScrubEvaluation> report =
+        native::evaluate_scrubbing(*bundle, *set, options->profile, options->evaluate_file);
+    if (!report) {
+      err << report.error().to_string() << "\n";
+      return kExitBadInput;
+    }
+    out << (options->json ? report->to_json() + "\n" : report->to_text());
+    return kExitOk;
+  }
   std::ifstream file;
   std::istream* input = open_input(options->input_file, in, file, err);
   if (input == nullptr) return kExitBadInput;

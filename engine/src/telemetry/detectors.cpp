@@ -1,6 +1,8 @@
 #include "telemetry/detectors.h"
 
+#include <array>
 #include <cctype>
+#include <cmath>
 #include <cstring>
 
 namespace cordon::telemetry {
@@ -62,8 +64,11 @@ std::vector<Match> find_phones(std::string_view t) {
     char c = t[i];
     bool start = (c == '+' && i + 1 < t.size() && (is_digit(t[i + 1]) || t[i + 1] == '(')) ||
                  (c == '(' && i + 1 < t.size() && is_digit(t[i + 1])) || is_digit(c);
-    bool boundary = i == 0 || !(is_alnum(t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '_' ||
-                                t[i - 1] == '/' || t[i - 1] == '+' || t[i - 1] == '-');
+    // Digits right after `/` are an id in a path; `+` starts an E.164 number anywhere,
+    // also as a path segment (/api/callers/+15551234567).
+    bool boundary =
+        i == 0 || !(is_alnum(t[i - 1]) || t[i - 1] == '.' || t[i - 1] == '_' ||
+                    (t[i - 1] == '/' && c != '+') || t[i - 1] == '+' || t[i - 1] == '-');
     if (!start || !boundary) {
       ++i;
       continue;
@@ -229,6 +234,23 @@ std::vector<Match> find_cards(std::string_view t) {
 }
 
 // ---- IP addresses: dotted quads and IPv6 with `::` or all eight groups ----
+// A dotted quad at `at`: returns its end, or npos.
+size_t ipv4_end(std::string_view t, size_t at) {
+  size_t j = at;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (j >= t.size() || t[j] != '.') return std::string_view::npos;
+      ++j;
+    }
+    size_t start = j;
+    int value = 0;
+    while (j < t.size() && is_digit(t[j]) && j - start < 3) value = value * 10 + (t[j++] - '0');
+    if (j == start || value > 255 || (j < t.size() && is_digit(t[j])))
+      return std::string_view::npos;
+  }
+  return j;
+}
+
 std::vector<Match> find_ips(std::string_view t) {
   std::vector<Match> out;
   size_t i = 0;
@@ -238,60 +260,54 @@ std::vector<Match> find_ips(std::string_view t) {
       ++i;
       continue;
     }
-    // IPv4
-    if (is_digit(t[i])) {
-      size_t j = i;
-      int parts = 0;
-      bool ok = true;
-      while (parts < 4) {
-        size_t start = j;
-        int value = 0;
-        while (j < t.size() && is_digit(t[j]) && j - start < 3) value = value * 10 + (t[j++] - '0');
-        if (j == start || value > 255 || (j < t.size() && is_digit(t[j]))) {
-          ok = false;
-          break;
-        }
-        ++parts;
-        if (parts < 4) {
-          if (j < t.size() && t[j] == '.') ++j;
-          else {
-            ok = false;
-            break;
-          }
-        }
-      }
-      bool bounded = j >= t.size() || !(is_alnum(t[j]) || (t[j] == '.' && j + 1 < t.size() &&
-                                                            is_digit(t[j + 1])));
-      if (ok && bounded) {
+    // IPv4. After `name/` it is a version (User-Agent's `Chrome/120.0.0.0`), not an address;
+    // after `//` or a space it is one (`http://10.0.0.1/`).
+    bool product_version = i >= 2 && t[i - 1] == '/' && is_alnum(t[i - 2]);
+    if (is_digit(t[i]) && !product_version) {
+      size_t j = ipv4_end(t, i);
+      bool bounded = j != std::string_view::npos &&
+                     (j >= t.size() ||
+                      !(is_alnum(t[j]) || (t[j] == '.' && j + 1 < t.size() && is_digit(t[j + 1]))));
+      if (bounded) {
         out.push_back({i, j});
         i = j;
         continue;
       }
     }
-    // IPv6
+    // IPv6, also with a dotted quad as its last 32 bits (`::ffff:203.0.113.7`).
     if (is_hex(t[i]) || t[i] == ':') {
       size_t j = i;
-      int colons = 0;
-      bool double_colon = false;
-      int hexdigits = 0;
-      while (j < t.size() && (is_hex(t[j]) || t[j] == ':')) {
-        if (t[j] == ':') {
+      while (j < t.size() && (is_hex(t[j]) || t[j] == ':')) ++j;
+      size_t hex_end = j;
+      int max_colons = 7;
+      if (j < t.size() && t[j] == '.') {
+        size_t last_colon = std::string_view(t.substr(i, j - i)).rfind(':');
+        if (last_colon != std::string_view::npos) {
+          size_t tail = ipv4_end(t, i + last_colon + 1);
+          if (tail != std::string_view::npos) {
+            hex_end = i + last_colon + 1;
+            j = tail;
+            max_colons = 6;
+          }
+        }
+      }
+      int colons = 0, hexdigits = 0;
+      bool double_colon = false, groups_ok = true;
+      size_t run = 0;
+      for (size_t k = i; k < hex_end; ++k) {
+        if (t[k] == ':') {
           ++colons;
-          if (j + 1 < t.size() && t[j + 1] == ':') double_colon = true;
+          if (k + 1 < hex_end && t[k + 1] == ':') double_colon = true;
+          run = 0;
         } else {
           ++hexdigits;
+          if (++run > 4) groups_ok = false;
         }
-        ++j;
       }
+      if (max_colons == 6) hexdigits += 1;  // the dotted quad stands for the last groups
       bool bounded = j >= t.size() || !(is_alnum(t[j]) || t[j] == '_');
-      bool groups_ok = true;
-      size_t run = 0;
-      for (size_t k = i; k < j; ++k) {
-        run = t[k] == ':' ? 0 : run + 1;
-        if (run > 4) groups_ok = false;
-      }
       if (bounded && groups_ok && hexdigits > 0 &&
-          ((double_colon && colons >= 2 && colons <= 7) || colons == 7)) {
+          ((double_colon && colons >= 2 && colons <= max_colons) || colons == max_colons)) {
         out.push_back({i, j});
         i = j;
         continue;
@@ -300,6 +316,113 @@ std::vector<Match> find_ips(std::string_view t) {
       continue;
     }
     ++i;
+  }
+  return out;
+}
+
+// ---- the password of a URL: scheme://user:PASSWORD@host ----
+std::vector<Match> find_url_passwords(std::string_view t) {
+  std::vector<Match> out;
+  auto userinfo_char = [](char c) {
+    return is_alnum(c) || std::strchr("-._~%!$&'()*+,;=:", c) != nullptr;
+  };
+  for (size_t at = t.find("://"); at != std::string_view::npos; at = t.find("://", at + 3)) {
+    if (at == 0 || !is_alpha(t[at - 1])) continue;
+    size_t begin = at + 3;
+    size_t j = begin;
+    while (j < t.size() && userinfo_char(t[j])) ++j;
+    if (j >= t.size() || t[j] != '@') continue;
+    size_t colon = t.substr(begin, j - begin).find(':');
+    if (colon == std::string_view::npos || begin + colon + 1 == j) continue;
+    out.push_back({begin + colon + 1, j});
+  }
+  return out;
+}
+
+// ---- a secret-looking word right after key / token / secret / password ----
+// "rejected with key 8962058765a6ca7c...", "password: hunter2hunter2", "API key sk_...".
+// The word must look random: 8 characters or more, at least 3 bits of entropy per character,
+// and letters mixed with digits, with symbols (and a third kind of character), or with each
+// other (3 capitals and 3 small letters or more, 10 characters or more); not a path or URL.
+// So "key rotation", "token expired" and "key ProviderConfig" are left alone.
+bool looks_random(std::string_view w) {
+  if (w.size() < 8 || w.size() > 512) return false;
+  if (w.front() == '/' || w.find("://") != std::string_view::npos) return false;
+  size_t digits = 0, lowers = 0, uppers = 0, symbols = 0;
+  std::array<int, 256> counts{};
+  for (char c : w) {
+    if (is_digit(c))
+      ++digits;
+    else if (c >= 'a' && c <= 'z')
+      ++lowers;
+    else if (c >= 'A' && c <= 'Z')
+      ++uppers;
+    else
+      ++symbols;
+    ++counts[static_cast<unsigned char>(c)];
+  }
+  const bool letters = lowers + uppers > 0;
+  const int kinds = (digits > 0) + (lowers > 0) + (uppers > 0) + (symbols > 0);
+  const bool mixed = (digits > 0 && letters) || (symbols > 0 && letters && kinds >= 3) ||
+                     (uppers >= 3 && lowers >= 3 && w.size() >= 10);
+  if (!mixed) return false;
+  double entropy = 0;
+  for (int n : counts) {
+    if (n == 0) continue;
+    double p = static_cast<double>(n) / static_cast<double>(w.size());
+    entropy -= p * std::log2(p);
+  }
+  return entropy >= 3.0;
+}
+
+std::vector<Match> find_keyword_secrets(std::string_view t) {
+  static const char* const keywords[] = {"password",   "passwd",     "passphrase", "pwd",
+                                         "secret",     "token",      "key",        "apikey",
+                                         "credential", "credentials"};
+  std::vector<Match> out;
+  size_t i = 0;
+  while (i < t.size()) {
+    if (!is_alpha(t[i]) || (i > 0 && is_alpha(t[i - 1]))) {
+      ++i;
+      continue;
+    }
+    size_t word_end = i;
+    while (word_end < t.size() && is_alpha(t[word_end])) ++word_end;
+    bool keyword = false;
+    for (const char* k : keywords) {
+      size_t n = std::strlen(k);
+      keyword = keyword || (word_end - i == n && starts_with_ci(t, i, k));
+    }
+    if (!keyword) {
+      i = word_end;
+      continue;
+    }
+    // Separators: spaces, one `:` or `=`, an opening quote.
+    size_t j = word_end;
+    while (j < t.size() && (t[j] == ' ' || t[j] == ':' || t[j] == '=') && j - word_end < 4) ++j;
+    if (j == word_end) {
+      i = word_end;
+      continue;
+    }
+    if (j < t.size() && (t[j] == '"' || t[j] == '\'')) ++j;
+    size_t begin = j;
+    // The word ends at a space, a quote or `&` (the next URL parameter); one that starts with
+    // `[` is a replacement such as [Filtered], not a secret.
+    while (j < t.size() && !std::isspace(static_cast<unsigned char>(t[j])) && t[j] != '"' &&
+           t[j] != '\'' && t[j] != '&')
+      ++j;
+    if (begin < t.size() && t[begin] == '[') {
+      i = word_end;
+      continue;
+    }
+    size_t end = j;
+    while (end > begin && std::strchr(".,;:)]}>", t[end - 1]) != nullptr) --end;
+    if (looks_random(t.substr(begin, end - begin))) {
+      out.push_back({begin, end});
+      i = end;
+    } else {
+      i = word_end;
+    }
   }
   return out;
 }
@@ -323,9 +446,15 @@ bool luhn_valid(std::string_view digits) {
 
 std::optional<Detector> detector_from_name(std::string_view name) {
   static const std::pair<const char*, Detector> names[] = {
-      {"email", Detector::email}, {"phone", Detector::phone},     {"bearer", Detector::bearer},
-      {"jwt", Detector::jwt},     {"api_key", Detector::api_key}, {"card", Detector::card},
-      {"ip", Detector::ip}};
+      {"email", Detector::email},
+      {"phone", Detector::phone},
+      {"bearer", Detector::bearer},
+      {"jwt", Detector::jwt},
+      {"api_key", Detector::api_key},
+      {"card", Detector::card},
+      {"ip", Detector::ip},
+      {"url_password", Detector::url_password},
+      {"keyword_secret", Detector::keyword_secret}};
   for (const auto& [n, d] : names)
     if (name == n) return d;
   return std::nullopt;
@@ -340,6 +469,10 @@ const char* detector_name(Detector d) {
     case Detector::api_key: return "api_key";
     case Detector::card: return "card";
     case Detector::ip: return "ip";
+    case Detector::url_password:
+      return "url_password";
+    case Detector::keyword_secret:
+      return "keyword_secret";
   }
   return "?";
 }
@@ -353,6 +486,10 @@ std::vector<Match> find_all(Detector detector, std::string_view text) {
     case Detector::api_key: return find_api_keys(text);
     case Detector::card: return find_cards(text);
     case Detector::ip: return find_ips(text);
+    case Detector::url_password:
+      return find_url_passwords(text);
+    case Detector::keyword_secret:
+      return find_keyword_secrets(text);
   }
   return {};
 }

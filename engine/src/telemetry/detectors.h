@@ -1,6 +1,8 @@
 // Value detectors for telemetry scrubbing: find secrets and personal data inside
 // free text — emails, phone numbers, bearer tokens, JWTs, well-known API keys,
-// payment card numbers (Luhn-checked) and IP addresses.
+// payment card numbers (Luhn-checked), IP addresses, the password of a URL
+// (`postgres://user:PASSWORD@host`) and a secret-looking word right after a word
+// such as key, token, secret or password (`rejected with key 8f3a...`).
 //
 //   for (const Match& m : find_all(Detector::email, "mail jo@x.org now")) ...  // {5, 9}
 //
@@ -15,7 +17,11 @@
 
 namespace cordon::telemetry {
 
-enum class Detector { email, phone, bearer, jwt, api_key, card, ip };
+enum class Detector { email, phone, bearer, jwt, api_key, card, ip, url_password, keyword_secret };
+
+// The detector names scrub.json accepts, for error messages.
+inline constexpr char kDetectorNames[] =
+    "email, phone, bearer, jwt, api_key, card, ip, url_password, keyword_secret";
 
 std::optional<Detector> detector_from_name(std::string_view name);
 const char* detector_name(Detector d);

@@ -16,12 +16,25 @@ using json::LocatedJson;
 namespace telemetry {
 
 std::string normalize_key(std::string_view key) {
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
   std::string out;
-  out.reserve(key.size());
-  for (char c : key) {
-    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
-    else if (c == '-' || c == ' ') out += '_';
-    else out += c;
+  out.reserve(key.size() + 4);
+  for (size_t i = 0; i < key.size(); ++i) {
+    char c = key[i];
+    if (upper(c)) {
+      // A hump: "firstName" -> first_name; "APIKey" -> api_key (before the last capital of
+      // a run that a lower-case letter follows).
+      bool hump =
+          i > 0 && (lower_or_digit(key[i - 1]) || (upper(key[i - 1]) && i + 1 < key.size() &&
+                                                   key[i + 1] >= 'a' && key[i + 1] <= 'z'));
+      if (hump && !out.empty() && out.back() != '_') out += '_';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else if (c == '-' || c == ' ') {
+      out += '_';
+    } else {
+      out += c;
+    }
   }
   return out;
 }
@@ -88,7 +101,20 @@ Result<std::shared_ptr<const ScrubProfiles>> parse_scrub_profiles(const LocatedJ
               for (const auto& n : f.value()) {
                 if (!n.is_string() || n.get<std::string>().empty())
                   return doc.error(field_at, "`names` must be non-empty strings");
-                rule.names.push_back(telemetry::normalize_key(n.get<std::string>()));
+                std::string name = telemetry::normalize_key(n.get<std::string>());
+                size_t dot = name.find('.');
+                if (dot != std::string::npos && (dot == 0 || dot + 1 == name.size() ||
+                                                 name.find('.', dot + 1) != std::string::npos))
+                  return doc.error(field_at, "a dotted name is `parent.key`, both non-empty");
+                rule.names.push_back(std::move(name));
+              }
+            } else if (f.key() == "except") {
+              if (!f.value().is_array())
+                return doc.error(field_at, "`except` must be an array of key names");
+              for (const auto& n : f.value()) {
+                if (!n.is_string() || n.get<std::string>().empty())
+                  return doc.error(field_at, "`except` must be non-empty strings");
+                rule.except.push_back(telemetry::normalize_key(n.get<std::string>()));
               }
             } else if (f.key() == "method") {
               auto m = method_from(f.value());
@@ -96,7 +122,7 @@ Result<std::shared_ptr<const ScrubProfiles>> parse_scrub_profiles(const LocatedJ
               rule.method = *m;
             } else {
               return doc.key_error(field_at, "unknown key `" + f.key() +
-                                                 "` (expected match, names, method)");
+                                                 "` (expected match, names, except, method)");
             }
           }
           if (rule.names.empty()) return doc.error(rule_at, "a key rule needs `names`");
@@ -117,7 +143,7 @@ Result<std::shared_ptr<const ScrubProfiles>> parse_scrub_profiles(const LocatedJ
               auto d = telemetry::detector_from_name(f.value().get<std::string>());
               if (!d)
                 return doc.error(field_at, "unknown detector `" + f.value().get<std::string>() +
-                                               "` (email, phone, bearer, jwt, api_key, card, ip)");
+                                               "` (" + telemetry::kDetectorNames + ")");
               rule.detector = *d;
             } else if (f.key() == "method") {
               auto m = method_from(f.value());
@@ -155,17 +181,17 @@ class Scrubber {
   Scrubber(const ScrubProfile& profile, const std::string& hash_key, ScrubbedEvent& out)
       : profile_(profile), hash_key_(hash_key), out_(out) {}
 
-  // Scrubs `node` in place; returns false when the node itself must be removed.
-  void walk(Json& node, masks::Pointer& at) {
+  // Scrubs `node` in place. `parent` is the key of the object member that holds it.
+  void walk(Json& node, masks::Pointer& at, const std::string& parent = "") {
     if (node.is_object()) {
       std::vector<std::string> remove;
       for (auto it = node.begin(); it != node.end(); ++it) {
         at.emplace_back(it.key());
-        if (const KeyRule* rule = key_rule(it.key())) {
+        if (const KeyRule* rule = key_rule(it.key(), parent)) {
           if (rule->method == Method::remove) remove.push_back(it.key());
           else apply_to_value(it.value(), rule->method, at);
         } else {
-          walk(it.value(), at);
+          walk(it.value(), at, it.key());
         }
         at.pop_back();
       }
@@ -176,12 +202,21 @@ class Scrubber {
         node.erase(k);
       }
     } else if (node.is_array()) {
+      const KeyRule* flag = nullptr;  // the previous element was a flag such as "--api-key"
       for (size_t i = 0; i < node.size(); ++i) {
         at.emplace_back(i);
         Json& element = node[i];
+        if (flag && element.is_string()) {
+          apply_to_value(element, flag->method == Method::remove ? Method::replace : flag->method,
+                         at);
+          flag = nullptr;
+          at.pop_back();
+          continue;
+        }
+        flag = nullptr;
         // A header pair ["Authorization", "Bearer ..."]: the first element names the second.
         if (element.is_array() && element.size() == 2 && element[0].is_string()) {
-          if (const KeyRule* rule = key_rule(element[0].get_ref<const std::string&>())) {
+          if (const KeyRule* rule = key_rule(element[0].get_ref<const std::string&>(), parent)) {
             at.emplace_back(size_t{1});
             apply_to_value(element[1], rule->method == Method::remove ? Method::replace
                                                                        : rule->method,
@@ -191,7 +226,15 @@ class Scrubber {
             continue;
           }
         }
-        walk(element, at);
+        // A command-line flag ("--api-key", "-p") names the element after it.
+        if (element.is_string()) {
+          const std::string& text = element.get_ref<const std::string&>();
+          size_t dashes = text.find_first_not_of('-');
+          if (dashes >= 1 && dashes <= 2 && dashes < text.size() &&
+              text.find_first_of("= ") == std::string::npos)
+            flag = key_rule(std::string_view(text).substr(dashes), "");
+        }
+        walk(element, at, parent);
         at.pop_back();
       }
     } else if (node.is_string()) {
@@ -204,10 +247,18 @@ class Scrubber {
   }
 
  private:
-  const KeyRule* key_rule(std::string_view key) const {
-    std::string k = telemetry::normalize_key(key);
+  const KeyRule* key_rule(std::string_view key, std::string_view parent) const {
+    const std::string normalized = telemetry::normalize_key(key);
+    std::string qualified =
+        parent.empty() ? "" : telemetry::normalize_key(parent) + "." + normalized;
     for (const auto& rule : profile_.keys) {
+      if (std::find(rule.except.begin(), rule.except.end(), normalized) != rule.except.end())
+        continue;
       for (const auto& name : rule.names) {
+        // `parent.key` names compare with the qualified key; they never match without a parent.
+        bool dotted = name.find('.') != std::string::npos;
+        if (dotted && qualified.empty()) continue;
+        const std::string& k = dotted ? qualified : normalized;
         bool hit = false;
         switch (rule.match) {
           case KeyRule::Match::exact: hit = k == name; break;
@@ -249,9 +300,22 @@ class Scrubber {
     out_.replaced.push_back(masks::to_json_pointer(at));
   }
 
-  // Free text: `name=value` / `name: value` pairs whose name a key rule matches (URLs,
-  // headers written as text, log lines), then every detector. Returns whether it changed.
+  // Free text: `name=value` / `name: value` / `"name": "value"` pairs whose name a key rule
+  // matches (URLs, headers written as text, log lines, JSON text), then every detector.
+  // A string with percent-escapes (a URL inside a query string, `jo%40x.org`) is then
+  // scrubbed again decoded; when that finds more, the decoded, scrubbed text replaces it.
+  // Returns whether the text changed.
   bool scrub_text(std::string& text) const {
+    bool changed = scrub_plain_text(text);
+    std::string decoded;
+    if (percent_decode(text, decoded) && scrub_plain_text(decoded)) {
+      text = std::move(decoded);
+      changed = true;
+    }
+    return changed;
+  }
+
+  bool scrub_plain_text(std::string& text) const {
     bool changed = scrub_named_values(text);
     for (const auto& rule : profile_.values) {
       auto matches = telemetry::find_all(rule.detector, text);
@@ -270,6 +334,52 @@ class Scrubber {
     return changed;
   }
 
+  // Decodes %XX escapes (not `+`). False when there are none, or when the decoded bytes
+  // are not UTF-8 (a scrubbed event stays valid JSON text).
+  static bool percent_decode(const std::string& text, std::string& out) {
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    out.clear();
+    bool any = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+        out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+        i += 2;
+        any = true;
+      } else {
+        out += text[i];
+      }
+    }
+    return any && valid_utf8(out);
+  }
+
+  static bool valid_utf8(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      size_t n = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
+      if (n == 0 || i + n > s.size()) return false;
+      uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+      for (size_t k = 1; k < n; ++k) {
+        unsigned char d = static_cast<unsigned char>(s[i + k]);
+        if ((d & 0xC0) != 0x80) return false;
+        cp = (cp << 6) | (d & 0x3F);
+      }
+      if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+          cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return false;
+      i += n;
+    }
+    return true;
+  }
+
   bool scrub_named_values(std::string& text) const {
     if (profile_.keys.empty()) return false;
     bool changed = false;
@@ -286,6 +396,9 @@ class Scrubber {
       size_t name_end = i;
       while (name_end < text.size() && name_char(text[name_end])) ++name_end;
       size_t v = name_end;
+      // JSON text: the name's closing quote, matching the one before it.
+      if (v < text.size() && i > 0 && (text[v] == '"' || text[v] == '\'') && text[i - 1] == text[v])
+        ++v;
       bool separator = false;
       if (v < text.size() && text[v] == '=') {
         ++v;
@@ -295,13 +408,14 @@ class Scrubber {
         while (v < text.size() && text[v] == ' ') ++v;
         separator = true;
       }
-      const KeyRule* rule = separator ? key_rule(std::string_view(text).substr(i, name_end - i))
-                                      : nullptr;
+      const KeyRule* rule =
+          separator ? key_rule(std::string_view(text).substr(i, name_end - i), "") : nullptr;
       if (!rule) {
         i = name_end;
         continue;
       }
-      if (v < text.size() && (text[v] == '"' || text[v] == '\'')) ++v;
+      char quote = 0;
+      if (v < text.size() && (text[v] == '"' || text[v] == '\'')) quote = text[v++];
       // "Authorization: Bearer x": the credential is what follows the scheme.
       for (const char* scheme : {"bearer ", "basic ", "token "}) {
         size_t n = std::char_traits<char>::length(scheme);
@@ -310,9 +424,17 @@ class Scrubber {
           v += n;
       }
       size_t end = v;
-      while (end < text.size() && text[end] != '&' && text[end] != ';' && text[end] != ',' &&
-             text[end] != '"' && text[end] != '\'' && text[end] != '\n' && text[end] != ' ')
-        ++end;
+      if (quote) {
+        // A quoted value runs to its closing quote (a backslash escapes one character).
+        while (end < text.size() && text[end] != quote) end += text[end] == '\\' ? 2 : 1;
+        end = std::min(end, text.size());
+      } else if (v < text.size() && (text[v] == '{' || text[v] == '[')) {
+        end = v;  // JSON text's object or array: its own pairs are scrubbed one by one
+      } else {
+        while (end < text.size() && text[end] != '&' && text[end] != ';' && text[end] != ',' &&
+               text[end] != '"' && text[end] != '\'' && text[end] != '\n' && text[end] != ' ')
+          ++end;
+      }
       if (end > v) {
         std::string replacement = transform(std::string_view(text).substr(v, end - v),
                                             rule->method == Method::remove ? Method::replace
@@ -321,7 +443,7 @@ class Scrubber {
         end = v + replacement.size();
         changed = true;
       }
-      i = end;
+      i = std::max(end, name_end);
     }
     return changed;
   }

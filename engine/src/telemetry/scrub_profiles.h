@@ -2,9 +2,12 @@
 // with a method — remove, replace, mask or hash (HMAC-SHA-256 with the bundle's
 // key, a stable pseudonym; never an unkeyed hash).
 //
-// Key rules match object keys (case-insensitive, `-` and `_` alike), header pairs
-// (["Authorization", "..."]), URL query parameters and `name=value` / `name: value`
-// in free text. Detectors find values anywhere in strings.
+// Key rules match object keys (case-insensitive; `-`, ` ` and camelCase humps as `_`),
+// header pairs (["Authorization", "..."]), command-line flags followed by their value
+// (["--api-key", "..."]), URL query parameters, `name=value` / `name: value` in free text and
+// `"name": "value"` in JSON text. A rule name with a dot (`request.data`) matches a key
+// whose enclosing object's key is the part before the dot. Detectors find values anywhere in
+// strings; a string with percent-escapes is also scrubbed decoded (see scrub_profiles.cpp).
 #pragma once
 
 #include <map>
@@ -21,6 +24,7 @@ enum class Method { remove, replace, mask, hash };
 struct KeyRule {
   enum class Match { exact, prefix, suffix, contains } match = Match::exact;
   std::vector<std::string> names;  // normalized: lower case, '-' as '_'
+  std::vector<std::string> except;  // normalized keys the rule leaves alone (exact)
   Method method = Method::replace;
 };
 
@@ -37,7 +41,8 @@ struct ScrubProfile {
   bool hashes = false;  // some rule hashes: scrubbing needs the bundle's hash key
 };
 
-// Lower case, with '-' and ' ' as '_', so "Set-Cookie" matches "set_cookie".
+// Lower case, with '-' and ' ' as '_' and camelCase humps split by '_', so "Set-Cookie"
+// matches "set_cookie", "firstName" "first_name" and "APIKey" "api_key".
 std::string normalize_key(std::string_view key);
 
 }  // namespace cordon::telemetry

@@ -1,0 +1,215 @@
+// Telemetry scrubbing piece by piece: the value detectors (engine/src/telemetry/detectors.h),
+// key normalization, and scrub_telemetry with the default bundle's error-monitoring profile
+// on the places a secret hides (JSON text, percent-encoded URLs, argv, header pairs, camelCase
+// keys) and the values it must leave alone. The labelled set is measured by
+// cordon_telemetry_eval_test.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cordon/bundle.h"
+#include "cordon/masks.h"
+#include "telemetry/detectors.h"
+#include "telemetry/scrub_profiles.h"
+
+#ifndef CORDON_SOURCE_DIR
+#error "CORDON_SOURCE_DIR must name the repository (tests/CMakeLists.txt defines it)"
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+using cordon::telemetry::Detector;
+using cordon::telemetry::find_all;
+using nlohmann::json;
+
+std::vector<std::string> found(Detector d, std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& m : find_all(d, text)) out.emplace_back(text.substr(m.begin, m.end - m.begin));
+  return out;
+}
+
+using Strings = std::vector<std::string>;
+
+TEST(Detectors, PhoneInUrlPathWithPlus) {
+  EXPECT_EQ(found(Detector::phone, "GET /api/callers/+15551234567/history"),
+            Strings{"+15551234567"});
+  // Digits right after a slash are an id, not a phone.
+  EXPECT_TRUE(found(Detector::phone, "GET /api/orders/5551234567/items").empty());
+  EXPECT_EQ(found(Detector::phone, "tel:+1 (415) 555-0100"), Strings{"+1 (415) 555-0100"});
+}
+
+TEST(Detectors, IpAddresses) {
+  EXPECT_EQ(found(Detector::ip, "from ::ffff:203.0.113.7 rate limited"),
+            Strings{"::ffff:203.0.113.7"});
+  EXPECT_EQ(found(Detector::ip, "client 198.51.100.23:52144 gone"), Strings{"198.51.100.23"});
+  EXPECT_EQ(found(Detector::ip, "http://10.0.0.1/health"), Strings{"10.0.0.1"});
+  EXPECT_EQ(found(Detector::ip, "2001:db8:1a::2b"), Strings{"2001:db8:1a::2b"});
+  // A product version in a User-Agent is not an address; neither are times or versions.
+  EXPECT_TRUE(found(Detector::ip, "Chrome/120.0.0.0 Safari/537.36").empty());
+  EXPECT_TRUE(found(Detector::ip, "at 12:30:45.123 node 20.11.1").empty());
+}
+
+TEST(Detectors, UrlPassword) {
+  EXPECT_EQ(found(Detector::url_password, "postgres://portal:s3cr3tPW@db.internal:5432/app"),
+            Strings{"s3cr3tPW"});
+  EXPECT_TRUE(found(Detector::url_password, "https://user@example.org/").empty());
+  EXPECT_TRUE(found(Detector::url_password, "https://example.org/a:b@c").empty());
+}
+
+TEST(Detectors, KeywordSecret) {
+  EXPECT_EQ(
+      found(Detector::keyword_secret, "rejected request with key 8962058765a6ca7cff00d7 for x"),
+      Strings{"8962058765a6ca7cff00d7"});
+  EXPECT_EQ(found(Detector::keyword_secret, "password: 62!EwEfWPMyV#n."),
+            Strings{"62!EwEfWPMyV#n"});
+  EXPECT_EQ(found(Detector::keyword_secret, "API key EHRGzuIrjZJSln was rejected"),
+            Strings{"EHRGzuIrjZJSln"});
+  // Words that are not random are left alone.
+  for (const char* text : {"key rotation failed", "token expired", "missing key ProviderConfig",
+                           "secret manager unavailable", "key /api/v1/calls", "password reset"})
+    EXPECT_TRUE(found(Detector::keyword_secret, text).empty()) << text;
+}
+
+TEST(Detectors, NamesOfKeysAreNormalized) {
+  using cordon::telemetry::normalize_key;
+  EXPECT_EQ(normalize_key("Set-Cookie"), "set_cookie");
+  EXPECT_EQ(normalize_key("firstName"), "first_name");
+  EXPECT_EQ(normalize_key("dateOfBirth"), "date_of_birth");
+  EXPECT_EQ(normalize_key("APIKey"), "api_key");
+  EXPECT_EQ(normalize_key("X-Api-Key"), "x_api_key");
+  EXPECT_EQ(normalize_key("privateKey2"), "private_key2");
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+const cordon::Bundle& elaygent() {
+  static const cordon::Bundle bundle = [] {
+    cordon::BundleFiles files;
+    const fs::path root = fs::path(CORDON_SOURCE_DIR) / "policies" / "elaygent";
+    for (const auto& entry : fs::recursive_directory_iterator(root))
+      if (entry.is_regular_file())
+        files[fs::relative(entry.path(), root).generic_string()] = read_file(entry.path());
+    cordon::BundleLoadOptions options;
+    options.scrub_hash_key = "telemetry-test-key";
+    auto loaded = cordon::Bundle::load(files, options);
+    if (!loaded) throw std::runtime_error(loaded.error().to_string());
+    return std::move(loaded).value();
+  }();
+  return bundle;
+}
+
+json scrub(const json& event, const char* profile = "error-monitoring") {
+  auto out = cordon::scrub_telemetry(elaygent(), event.dump(), profile);
+  EXPECT_TRUE(out) << out.error().to_string();
+  return out ? json::parse(out->event_json) : json();
+}
+
+// tests/bundles/valid with `scrub` as its scrub.json: the load error, or "" when it loads.
+std::string scrub_json_error(const std::string& scrub) {
+  cordon::BundleFiles files;
+  const fs::path root = fs::path(CORDON_SOURCE_DIR) / "tests" / "bundles" / "valid";
+  for (const auto& entry : fs::recursive_directory_iterator(root))
+    if (entry.is_regular_file())
+      files[fs::relative(entry.path(), root).generic_string()] = read_file(entry.path());
+  json manifest = json::parse(files["bundle.json"]);
+  manifest["scrub"] = "scrub.json";
+  files["bundle.json"] = manifest.dump();
+  files["scrub.json"] = scrub;
+  auto bundle = cordon::Bundle::load(files);
+  return bundle ? "" : bundle.error().to_string();
+}
+
+TEST(ScrubProfiles, ExceptAndDottedNamesAreChecked) {
+  EXPECT_EQ(scrub_json_error(R"({"profiles": {"p": {"keys": [
+      {"match": "contains", "names": ["token", "request.data"], "except": ["max_tokens"]}]}}})"),
+            "");
+  EXPECT_NE(scrub_json_error(R"({"profiles": {"p": {"keys": [
+      {"match": "exact", "names": ["token"], "except": "max_tokens"}]}}})")
+                .find("`except` must be an array of key names"),
+            std::string::npos);
+  EXPECT_NE(scrub_json_error(R"({"profiles": {"p": {"keys": [
+      {"match": "exact", "names": ["request."]}]}}})")
+                .find("a dotted name is `parent.key`"),
+            std::string::npos);
+  EXPECT_NE(scrub_json_error(R"({"profiles": {"p": {"values": [{"detector": "ssn"}]}}})")
+                .find("unknown detector `ssn` (email, phone, bearer, jwt, api_key, card, ip, "
+                      "url_password, keyword_secret)"),
+            std::string::npos);
+}
+
+TEST(ScrubTelemetry, JsonTextInsideAString) {
+  json event = {
+      {"extra",
+       {{"response_text",
+         R"({"error": "invalid_client", "client_secret": "abc def 123", "hint": "x"})"}}}};
+  EXPECT_EQ(scrub(event)["extra"]["response_text"],
+            R"({"error": "invalid_client", "client_secret": "[Filtered]", "hint": "x"})");
+}
+
+TEST(ScrubTelemetry, PercentEncodedUrlIsScrubbedDecoded) {
+  json event = {{"query_string", "next=https%3A%2F%2Fx.dev%2Fcb%3Fapi_key%3DAbC123xyz&lang=en"},
+                {"message", "GET /search?q=jane%40example.com failed"},
+                {"plain", "100%25 done"}};
+  json out = scrub(event);
+  EXPECT_EQ(out["query_string"], "next=https://x.dev/cb?api_key=[Filtered]&lang=en");
+  EXPECT_EQ(out["message"], "GET /search?q=[Filtered] failed");
+  EXPECT_EQ(out["plain"], "100%25 done");  // nothing found decoded: left as it was
+}
+
+TEST(ScrubTelemetry, ArgvFlagsAndHeaderPairs) {
+  json event = {{"argv", {"node", "worker.js", "--api-key", "k-1234567890", "--port", "3000"}},
+                {"headers", json::array({json::array({"X-Goog-Api-Key", "AIzaSomething"}),
+                                         json::array({"Accept", "text/html"})})}};
+  json out = scrub(event);
+  EXPECT_EQ(out["argv"], json({"node", "worker.js", "--api-key", "[Filtered]", "--port", "3000"}));
+  EXPECT_EQ(out["headers"][0][1], "[Filtered]");
+  EXPECT_EQ(out["headers"][1][1], "text/html");
+}
+
+TEST(ScrubTelemetry, CamelCaseKeysAndExceptions) {
+  json event = {{"lead", {{"firstName", "Jane"}, {"dateOfBirth", "1970-01-02"}, {"source", "web"}}},
+                {"usage", {{"prompt_tokens", 812}, {"total_tokens", 900}}},
+                {"accessTokens", {"a", "b"}},
+                {"user", {{"email_confirmed_at", "2026-01-01T00:00:00Z"}, {"email", "j@x.org"}}}};
+  json out = scrub(event);
+  EXPECT_EQ(out["lead"]["firstName"], "[Filtered]");
+  EXPECT_EQ(out["lead"]["dateOfBirth"], "[Filtered]");
+  EXPECT_EQ(out["lead"]["source"], "web");
+  EXPECT_EQ(out["usage"]["prompt_tokens"], 812);  // LLM token counts are not tokens
+  EXPECT_EQ(out["accessTokens"], "[Filtered]");
+  EXPECT_EQ(out["user"]["email_confirmed_at"], "2026-01-01T00:00:00Z");
+  EXPECT_EQ(out["user"]["email"], "[Filtered]");
+}
+
+TEST(ScrubTelemetry, RawBodiesByParentKey) {
+  json event = {{"request", {{"data", {{"password", "x"}}}, {"method", "POST"}}},
+                {"response", {{"data", "raw"}}},
+                {"breadcrumbs", {{{"data", {{"status_code", 401}, {"method", "GET"}}}}}}};
+  json out = scrub(event);
+  EXPECT_FALSE(out["request"].contains("data"));
+  EXPECT_FALSE(out["response"].contains("data"));
+  // A breadcrumb's data is structured, not a body: it stays, scrubbed value by value.
+  EXPECT_EQ(out["breadcrumbs"][0]["data"]["status_code"], 401);
+}
+
+TEST(ScrubTelemetry, PseudonymousProfileHashesTheUserId) {
+  json event = {{"user", {{"id", "usr_1"}, {"email", "j@x.org"}, {"segment", "trial"}}}};
+  json out = scrub(event, "error-monitoring-pseudonymous");
+  EXPECT_EQ(out["user"]["id"].get<std::string>().rfind("hmac-sha256:", 0), 0u);
+  EXPECT_EQ(out["user"]["email"].get<std::string>().rfind("hmac-sha256:", 0), 0u);
+  EXPECT_EQ(out["user"]["segment"], "trial");
+}
+
+}  // namespace
