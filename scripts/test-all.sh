@@ -184,7 +184,7 @@ else
   run_suite node js_tests_in_consumer
 fi
 
-section "shared vectors and domain vectors: native, Python and WASM answers byte for byte"
+section "shared, domain and verification vectors: native, Python and WASM answers byte for byte"
 vectors_same=true
 for build in native python wasm; do
   if [[ ! -s "$CORDON_VECTOR_OUT/$build.txt" ]]; then
@@ -230,6 +230,31 @@ if $domain_same; then
   echo "identical: $(wc -l <"$CORDON_VECTOR_OUT/domain-native.txt") answers in domain-{native,python,wasm}.txt"
 else
   failures+=("domain vector answers differ between builds")
+  total_failed=$((total_failed + 1))
+fi
+# The same for the verification vectors (tests/vectors/verify: webhook signatures, outbound
+# URLs, credentials), whose runners write verify-<build>.txt.
+verify_same=true
+for build in native python wasm; do
+  if [[ ! -s "$CORDON_VECTOR_OUT/verify-$build.txt" ]]; then
+    echo "missing or empty: $CORDON_VECTOR_OUT/verify-$build.txt"
+    verify_same=false
+  fi
+done
+if $verify_same; then
+  for build in python wasm; do
+    if ! cmp -s "$CORDON_VECTOR_OUT/verify-native.txt" "$CORDON_VECTOR_OUT/verify-$build.txt"; then
+      echo "verify-native.txt and verify-$build.txt differ:"
+      diff "$CORDON_VECTOR_OUT/verify-native.txt" "$CORDON_VECTOR_OUT/verify-$build.txt" |
+        head -n 40 || true
+      verify_same=false
+    fi
+  done
+fi
+if $verify_same; then
+  echo "identical: $(wc -l <"$CORDON_VECTOR_OUT/verify-native.txt") answers in verify-{native,python,wasm}.txt"
+else
+  failures+=("verification vector answers differ between builds")
   total_failed=$((total_failed + 1))
 fi
 # The same for Cedar's corpus, when all three runners had it (they skip without it).

@@ -176,6 +176,135 @@ function loadBundle(call) {
   return {type: 'success', bundle: new Bundle(BUNDLE_TOKEN, handle, answer.bundle)};
 }
 
+// ---- Verification: webhook signatures, outbound URLs, credentials ------------------------
+//
+// Stateless checks of cordon/verify_json.h, the same answers as the native and Python builds.
+// A refused delivery, URL or credential is {type: "success", result} whose result says why;
+// only a malformed call is {type: "failure", errors} (errors[0].code "verification" or "json").
+
+function verificationCall(method, call, what) {
+  const json = toJsonText(call, what);
+  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  return JSON.parse(core[method](json.text));
+}
+
+function verificationJson(method, callJson) {
+  if (typeof callJson !== 'string') throw new TypeError(`cordon: ${method} takes JSON text`);
+  return core[method](callJson);
+}
+
+/**
+ * Verifies an HMAC-SHA-256 webhook signature: {scheme?: "stripe" | "generic", payload,
+ * signature, timestamp?, secrets: [...], now?, toleranceSeconds?, replayScope?}. The result
+ * gives {verified, outcome, message, timestamp, replayKey, replayExpiresAt, secretIndex};
+ * remember replayKey until replayExpiresAt to refuse replays, or use a ReplayStore.
+ */
+function verifyWebhook(call) {
+  return verificationCall('verifyWebhookJson', call, 'the webhook call');
+}
+/** verifyWebhook on JSON text, answering JSON text. */
+function verifyWebhookJson(callJson) {
+  return verificationJson('verifyWebhookJson', callJson);
+}
+/** The header a sender attaches: {scheme?, secret, timestamp, payload} → {type, signature}. */
+function signWebhook(call) {
+  return verificationCall('signWebhookJson', call, 'the sign call');
+}
+/** signWebhook on JSON text, answering JSON text. */
+function signWebhookJson(callJson) {
+  return verificationJson('signWebhookJson', callJson);
+}
+/**
+ * May the server send requests to this URL? {url, allowedPorts?} → result {allowed, verdict,
+ * message, host, port, address, addressClass}: https only, no userinfo, no loopback, private,
+ * link-local or reserved address in any IPv4 or IPv6 form, no local names.
+ */
+function checkOutboundUrl(call) {
+  return verificationCall('checkOutboundUrlJson', call, 'the URL call');
+}
+/** checkOutboundUrl on JSON text, answering JSON text. */
+function checkOutboundUrlJson(callJson) {
+  return verificationJson('checkOutboundUrlJson', callJson);
+}
+/**
+ * A presented credential against its stored digest: {digest: "sha256:<hex>" | null, and
+ * authorization: "Bearer <token>" or presented: "<secret>"} → result {state, message}, the
+ * state "valid", "invalid", "missing" or "unset" (no digest configured: fail closed).
+ */
+function checkCredential(call) {
+  return verificationCall('checkCredentialJson', call, 'the credential call');
+}
+/** checkCredential on JSON text, answering JSON text. */
+function checkCredentialJson(callJson) {
+  return verificationJson('checkCredentialJson', callJson);
+}
+/** The digest to store for a token: {token} → {type: "success", digest: "sha256:<hex>"}. */
+function credentialDigest(call) {
+  return verificationCall('credentialDigestJson', call, 'the digest call');
+}
+/** credentialDigest on JSON text, answering JSON text. */
+function credentialDigestJson(callJson) {
+  return verificationJson('credentialDigestJson', callJson);
+}
+
+const replayRegistry = typeof FinalizationRegistry === 'function' ?
+    new FinalizationRegistry((handle) => handle.delete()) :
+    null;
+
+/**
+ * Remembers accepted webhook deliveries in this instance's memory, so that each is
+ * accepted once while it lives (per isolate at the edge: a shared store belongs on the
+ * server). When `capacity` deliveries are held and none has expired, verification fails
+ * closed (outcome "store_failed").
+ */
+class ReplayStore {
+  #handle;
+
+  constructor({capacity = 100000} = {}) {
+    if (!Number.isInteger(capacity) || capacity < 1) {
+      throw new RangeError('cordon: ReplayStore capacity must be a positive integer');
+    }
+    this.#handle = new core.ReplayStore(capacity);
+    replayRegistry?.register(this, this.#handle, this);
+  }
+
+  #live() {
+    if (!this.#handle) throw new Error('cordon: this replay store was disposed');
+    return this.#handle;
+  }
+
+  /** verifyWebhook, refusing a delivery this store accepted before (outcome "replayed"). */
+  verifyWebhook(call) {
+    const handle = this.#live();
+    const json = toJsonText(call, 'the webhook call');
+    if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+    return JSON.parse(handle.verifyWebhook(json.text));
+  }
+
+  /** verifyWebhook on JSON text, answering JSON text. */
+  verifyWebhookJson(callJson) {
+    if (typeof callJson !== 'string') {
+      throw new TypeError('cordon: ReplayStore.verifyWebhookJson takes JSON text');
+    }
+    return this.#live().verifyWebhook(callJson);
+  }
+
+  /** How many deliveries are remembered. */
+  get size() { return this.#live().size(); }
+
+  /** Frees the store's WebAssembly memory now; it cannot be used afterwards. */
+  dispose() {
+    if (!this.#handle) return;
+    replayRegistry?.unregister(this);
+    this.#handle.delete();
+    this.#handle = null;
+  }
+}
+
+if (typeof Symbol.dispose === 'symbol') {
+  ReplayStore.prototype[Symbol.dispose] = ReplayStore.prototype.dispose;
+}
+
 function getCordonVersion() { return core.version(); }
 
 function getCedarLangVersion() { return core.cedarLanguageVersion(); }
@@ -191,4 +320,15 @@ module.exports = {
   loadBundle,
   getCordonVersion,
   getCedarLangVersion,
+  verifyWebhook,
+  verifyWebhookJson,
+  signWebhook,
+  signWebhookJson,
+  checkOutboundUrl,
+  checkOutboundUrlJson,
+  checkCredential,
+  checkCredentialJson,
+  credentialDigest,
+  credentialDigestJson,
+  ReplayStore,
 };

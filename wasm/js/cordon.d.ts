@@ -204,6 +204,130 @@ export function getCordonVersion(): string;
 /** The Cedar language version whose semantics the engine follows. */
 export function getCedarLangVersion(): string;
 
+// ---- Verification: webhook signatures, outbound URLs, credentials --------------------------
+// The JSON shapes of cordon/verify_json.h, the same in the native and Python builds. A refused
+// delivery, URL or credential is a success whose result says why; only a malformed call is a
+// VerificationFailure (code "verification", or "json" for text that is not JSON).
+
+export interface VerificationFailure {
+  type: 'failure';
+  errors: Array<DetailedError & { code: string | null }>;
+}
+
+export interface WebhookCall {
+  /** "stripe" (default): `signature` is a Stripe-Signature header, t=...,v1=... */
+  scheme?: 'stripe' | 'generic';
+  /** The raw request body, exactly as received. */
+  payload: string;
+  /** The signature header; absent when the request had none (refused as malformed). */
+  signature?: string;
+  /** The generic scheme's timestamp header (decimal Unix seconds). */
+  timestamp?: string;
+  /** The configured secrets (current first, then the previous during a rotation); [] refuses. */
+  secrets: string[];
+  /** Unix seconds; default the clock. */
+  now?: number;
+  /** 0 to 86400; default 300. */
+  toleranceSeconds?: number;
+  /** Prefixes replayKey, so one store can serve several endpoints. */
+  replayScope?: string;
+}
+
+export type WebhookOutcome =
+  | 'verified' | 'unset' | 'misconfigured' | 'malformed' | 'no_signature' | 'mismatch'
+  | 'too_old' | 'too_new' | 'replayed' | 'store_failed';
+
+export interface WebhookVerdict {
+  verified: boolean;
+  outcome: WebhookOutcome;
+  message: string;
+  /** The header's timestamp once it parsed. */
+  timestamp: number | null;
+  /** Once a signature matched: remember this key until replayExpiresAt to refuse replays. */
+  replayKey: string | null;
+  replayExpiresAt: number | null;
+  /** Which of `secrets` matched. */
+  secretIndex: number | null;
+}
+
+export type WebhookAnswer = { type: 'success'; result: WebhookVerdict } | VerificationFailure;
+
+export interface SignWebhookCall {
+  scheme?: 'stripe' | 'generic';
+  secret: string;
+  timestamp: number;
+  payload: string;
+}
+
+export type SignWebhookAnswer = { type: 'success'; signature: string } | VerificationFailure;
+
+export interface OutboundUrlCall {
+  url: string;
+  /** Ports allowed (default: any). */
+  allowedPorts?: number[];
+}
+
+export type UrlVerdict =
+  | 'allowed' | 'malformed' | 'not_https' | 'userinfo' | 'port_not_allowed' | 'local_name'
+  | 'unspecified' | 'loopback' | 'private' | 'link_local' | 'multicast' | 'reserved'
+  | 'unresolved';
+
+export interface OutboundUrlCheck {
+  allowed: boolean;
+  verdict: UrlVerdict;
+  message: string;
+  /** Lowercase host; an IP address in canonical form (IPv6 without brackets). */
+  host: string | null;
+  port: number | null;
+  /** The address, when the host is one in any of its forms (2130706433 is 127.0.0.1). */
+  address: string | null;
+  addressClass: 'global' | 'unspecified' | 'loopback' | 'private' | 'link_local' | 'multicast' | 'reserved' | null;
+}
+
+export type OutboundUrlAnswer = { type: 'success'; result: OutboundUrlCheck } | VerificationFailure;
+
+export type CredentialCheckCall =
+  | { digest: string | null; authorization: string }
+  | { digest: string | null; presented: string };
+
+export interface CredentialCheck {
+  /** As a route request's `credentials` reports it; "unset" when no digest is configured. */
+  state: 'valid' | 'invalid' | 'missing' | 'unset';
+  message: string;
+}
+
+export type CredentialCheckAnswer = { type: 'success'; result: CredentialCheck } | VerificationFailure;
+
+export type CredentialDigestAnswer = { type: 'success'; digest: string } | VerificationFailure;
+
+/** Verifies an HMAC-SHA-256 webhook signature (stateless: see ReplayStore for replays). */
+export function verifyWebhook(call: WebhookCall): WebhookAnswer;
+export function verifyWebhookJson(callJson: string): string;
+/** The header a sender attaches: t=...,v1=... (stripe) or sha256=... (generic). */
+export function signWebhook(call: SignWebhookCall): SignWebhookAnswer;
+export function signWebhookJson(callJson: string): string;
+/** May the server send requests to this URL (PMS bridges and other tenant endpoints)? */
+export function checkOutboundUrl(call: OutboundUrlCall): OutboundUrlAnswer;
+export function checkOutboundUrlJson(callJson: string): string;
+/** A presented bearer token or secret against its stored SHA-256 digest. */
+export function checkCredential(call: CredentialCheckCall): CredentialCheckAnswer;
+export function checkCredentialJson(callJson: string): string;
+/** The digest to configure for a token (at least 32 characters of a bearer token's alphabet). */
+export function credentialDigest(call: { token: string }): CredentialDigestAnswer;
+export function credentialDigestJson(callJson: string): string;
+
+/**
+ * Accepted webhook deliveries remembered in this instance's memory, each accepted once
+ * while it lives. Full (capacity unexpired deliveries): verification fails closed.
+ */
+export class ReplayStore {
+  constructor(options?: { capacity?: number });
+  verifyWebhook(call: WebhookCall): WebhookAnswer;
+  verifyWebhookJson(callJson: string): string;
+  readonly size: number;
+  dispose(): void;
+}
+
 // ---- Policy bundles and the domain calls ---------------------------------------------------
 // The JSON shapes of cordon/domain_json.h (docs/bundle-format.md), the same in the native
 // and Python builds. Every answer is {type: "success", ...} or a DomainFailure; a failure's

@@ -21,6 +21,7 @@
 #include "cordon/bundle.h"
 #include "cordon/domain_json.h"
 #include "cordon/json_api.h"
+#include "cordon/verify_json.h"
 #include "cordon/version.h"
 
 namespace {
@@ -87,6 +88,37 @@ class BundleHandle {
   std::string answer_;
 };
 
+// The verification calls (cordon/verify_json.h): stateless, JSON text in and out.
+std::string verify_webhook_json(const std::string& call_json) {
+  return cordon::verify_json::verify_webhook(call_json);
+}
+std::string sign_webhook_json(const std::string& call_json) {
+  return cordon::verify_json::sign_webhook(call_json);
+}
+std::string check_outbound_url_json(const std::string& call_json) {
+  return cordon::verify_json::check_outbound_url(call_json);
+}
+std::string check_credential_json(const std::string& call_json) {
+  return cordon::verify_json::check_credential(call_json);
+}
+std::string credential_digest_json(const std::string& call_json) {
+  return cordon::verify_json::credential_digest(call_json);
+}
+
+// An in-memory replay store (one per WebAssembly instance that makes it): webhook
+// verification that accepts each delivery once while the instance lives.
+class ReplayStoreHandle {
+ public:
+  explicit ReplayStoreHandle(double capacity) : store_(static_cast<size_t>(capacity)) {}
+  std::string verify_webhook(const std::string& call_json) {
+    return cordon::verify_json::verify_webhook(call_json, store_);
+  }
+  double size() const { return static_cast<double>(store_.size()); }
+
+ private:
+  cordon::MemoryReplayStore store_;
+};
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(cordon) {
@@ -105,4 +137,14 @@ EMSCRIPTEN_BINDINGS(cordon) {
       .function("scrub", &BundleHandle::scrub)
       .function("gate", &BundleHandle::gate)
       .function("matrix", &BundleHandle::matrix);
+
+  emscripten::function("verifyWebhookJson", &verify_webhook_json);
+  emscripten::function("signWebhookJson", &sign_webhook_json);
+  emscripten::function("checkOutboundUrlJson", &check_outbound_url_json);
+  emscripten::function("checkCredentialJson", &check_credential_json);
+  emscripten::function("credentialDigestJson", &credential_digest_json);
+  emscripten::class_<ReplayStoreHandle>("ReplayStore")
+      .constructor<double>()
+      .function("verifyWebhook", &ReplayStoreHandle::verify_webhook)
+      .function("size", &ReplayStoreHandle::size);
 }
