@@ -1,31 +1,98 @@
 #!/usr/bin/env bash
-# The main job: builds the native CLI and decides the default bundle's requests.
+# The main job: builds the native CLI and shows the domain on the default bundle
+# (policies/elaygent): its signature, route decisions, a field mask, a telemetry scrub (and
+# the scrub profile's measured recall on the labelled set), and a gate check with unmet gates
+# and then with the deletion plan.
 #
-#   bash scripts/run-main.sh [--pretty]     # extra options go to the cordon command
+#   bash scripts/run-main.sh [ROUTE OPTIONS]   # e.g. --json: options go to `cordon route`
 #
-# With a bundle (policies/elaygent/bundle.json): `cordon route --bundle` on the bundle's
-# route examples (examples/routes.jsonl). Without one: `cordon authorize` on
-# policies.cedar and entities.json with the requests of requests.jsonl.
-# Decisions go to stdout, one per line; set-up and build output go to stderr.
+# Environment: CORDON_BUNDLE (default policies/elaygent), CORDON_BUILD_DIR (default
+# build/native). Results go to stdout under short headings; set-up and build output go to
+# stderr. A bundle without the domain files (no bundle.json) gets `cordon authorize` on its
+# policies.cedar, entities.json and requests.jsonl instead.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BUNDLE="${CORDON_BUNDLE:-policies/elaygent}"
+BUILD="${CORDON_BUILD_DIR:-build/native}"
 
 echo "==== setup (native) ====" >&2
 bash scripts/setup.sh --native >&2
 
-echo "==== native build (build/native) ====" >&2
-cmake --preset native >&2
-cmake --build --preset native --target cordon >&2
+echo "==== native build ($BUILD) ====" >&2
+cmake --preset native -B "$BUILD" >&2
+cmake --build "$BUILD" --target cordon >&2
 
-cli=build/native/native/cordon
-if [[ -f "$BUNDLE/bundle.json" && -f "$BUNDLE/examples/routes.jsonl" ]]; then
-  echo "==== cordon route --bundle $BUNDLE < $BUNDLE/examples/routes.jsonl ====" >&2
-  "$cli" route --bundle "$BUNDLE" --input "$BUNDLE/examples/routes.jsonl" "$@"
-else
-  echo "==== cordon authorize: $BUNDLE/requests.jsonl ====" >&2
+cli="$BUILD/native/cordon"
+if [[ ! -f "$BUNDLE/bundle.json" ]]; then
+  echo "== cordon authorize: $BUNDLE/requests.jsonl =="
   "$cli" authorize --policies "$BUNDLE/policies.cedar" --entities "$BUNDLE/entities.json" \
     --input "$BUNDLE/requests.jsonl" "$@"
+  exit 0
+fi
+
+# Prints a domain_json answer readably: the locations first, then the JSON on one line.
+summarize() {
+  if command -v python3 >/dev/null; then
+    python3 -c '
+import json, sys
+answer = json.load(sys.stdin)
+if answer.get("type") != "success":
+    print(json.dumps(answer)); sys.exit(0)
+result = answer["result"]
+for key in ("deniedClasses", "removed", "masked", "replaced"):
+    if key in result:
+        print((key + ":").ljust(16) + (" ".join(result[key]) or "-"))
+body = result.get("payload", result.get("event"))
+print("result:".ljust(16) + json.dumps(body, separators=(",", ":")))
+'
+  else
+    cat
+  fi
+}
+
+examples="$BUNDLE/examples"
+if [[ "$BUNDLE" == "policies/elaygent" && -f "$BUNDLE/.signatures.json" ]]; then
+  echo "== Signature (Ed25519, policies/keys/elaygent.pub) =="
+  "$cli" sign --verify --bundle "$BUNDLE" --key-file policies/keys/elaygent.pub
+  echo
+fi
+
+if [[ -f "$examples/routes.jsonl" ]]; then
+  echo "== Route decisions ($examples/routes.jsonl) =="
+  if [[ $# -eq 0 ]]; then set -- --pretty; fi
+  "$cli" route --bundle "$BUNDLE" --input "$examples/routes.jsonl" "$@"
+  echo
+fi
+
+if [[ -f "$examples/dashboard.json" ]]; then
+  echo "== Field mask: the dashboard payload for staff on the mobile surface =="
+  "$cli" scrub --bundle "$BUNDLE" --profile dashboard --surface mobile \
+    --viewer '{"user":"pat","roles":["staff"],"tenant":"acme","status":"active"}' \
+    --input "$examples/dashboard.json" | summarize
+  echo
+fi
+
+if [[ -f "$examples/telemetry-event.json" ]]; then
+  echo "== Telemetry scrub: an error-monitoring event =="
+  "$cli" scrub --bundle "$BUNDLE" --telemetry --profile error-monitoring \
+    --input "$examples/telemetry-event.json" | summarize
+  if [[ -f tests/telemetry/events.jsonl ]]; then
+    echo "-- the profile measured on tests/telemetry/events.jsonl (cordon scrub --evaluate) --"
+    "$cli" scrub --bundle "$BUNDLE" --profile error-monitoring \
+      --evaluate tests/telemetry/events.jsonl | sed -n '2,6p'
+  fi
+  echo
+fi
+
+if [[ -f "$examples/hard-delete-unmet.json" && -f "$examples/hard-delete-ready.json" ]]; then
+  admin='{"user":"root","roles":["platform_admin"],"status":"active"}'
+  echo "== Gate: tenant hard delete, not ready (every unmet gate) =="
+  "$cli" gate --bundle "$BUNDLE" --workflow hard_delete_tenant --actor "$admin" \
+    --facts "$examples/hard-delete-unmet.json" | sed '/^explanation:/,$d' || true
+  echo
+  echo "== Gate: tenant hard delete, every gate met (the deletion plan) =="
+  "$cli" gate --bundle "$BUNDLE" --workflow hard_delete_tenant --actor "$admin" \
+    --facts "$examples/hard-delete-ready.json" | sed '/^explanation:/,$d'
 fi
