@@ -505,8 +505,14 @@ int run_prune(const std::vector<std::string>& args, std::ostream& out, std::ostr
       out << "; checkpoint " << result->checkpoint->seq << " hash "
           << short_hash(result->checkpoint->hash);
     out << '\n';
-    for (const auto& [tenant, count] : result->deleted_tenants)
+    size_t shown = 0;
+    for (const auto& [tenant, count] : result->deleted_tenants) {
+      if (++shown > 20) {
+        out << "  ... and " << result->deleted_tenants.size() - 20 << " more tenants (--json)\n";
+        break;
+      }
       out << "  delete " << count << " of tenant " << tenant << '\n';
+    }
     for (const auto& [reason, count] : result->kept_reasons)
       out << "  keep " << count << ": " << reason << '\n';
   }
