@@ -15,6 +15,7 @@
 //   if (!decision->allowed) respond(429, decision->retry_after_ms);
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -87,6 +88,8 @@ struct RateLimitDecision {
 // Identifiers are 1 to 512 bytes of UTF-8 without control characters.
 inline constexpr size_t kMaxRateLimitIdentifierBytes = 512;
 
+// One limiter may serve many threads when its store does (the SQLite store serializes its
+// connection's use).
 class RateLimiter {
  public:
   using Clock = std::function<int64_t()>;  // milliseconds since the Unix epoch
@@ -106,7 +109,7 @@ class RateLimiter {
   std::shared_ptr<RateLimitStore> store_;
   std::string store_error_;
   Clock clock_;
-  uint64_t checks_ = 0;
+  std::atomic<uint64_t> checks_{0};
 };
 
 // Which routes of the bundle have a limiter: every route with its class, or none.
