@@ -19,6 +19,7 @@
 #include "cli/route_command.h"
 #include "cli/scrub_command.h"
 #include "cli/secret_command.h"
+#include "cli/sign_command.h"
 #include "cli/verify_command.h"
 #include "cordon/version.h"
 
@@ -37,6 +38,7 @@ commands:
   scrub         mask a JSON payload for a viewer, scrub telemetry events (--telemetry), or
                 measure a scrub profile on a labelled set (--evaluate)
   gate          check a destructive workflow's preconditions; lists every unmet gate
+  sign          sign a bundle directory (.signatures.json), verify it, or print a public key
   authorize     answer Cedar authorization requests given as JSON lines (stdin or --input),
                 against --policies/--entities or a --bundle
   conformance   run Cedar integration-test JSON files; ends with `N passed, M failed`
@@ -105,6 +107,8 @@ int main(int argc, char** argv) {
       std::cout << cordon::cli::kUrlHelp;
     } else if (topic == "credential") {
       std::cout << cordon::cli::kCredentialHelp;
+    } else if (topic == "sign") {
+      std::cout << cordon::cli::kSignHelp;
     } else if (topic == "gate") {
       std::cout << cordon::cli::kGateHelp << '\n' << cordon::cli::kBundleOptionsHelp;
     } else {
@@ -133,6 +137,9 @@ int main(int argc, char** argv) {
   }
   if (command == "gate") {
     return cordon::cli::run_gate(command_args, std::cout, std::cerr);
+  }
+  if (command == "sign") {
+    return cordon::cli::run_sign(command_args, std::cout, std::cerr);
   }
   if (command == "audit") {
     return cordon::cli::run_audit(command_args, std::cin, std::cout, std::cerr);

@@ -64,6 +64,10 @@ class Bundle {
 Result<std::string> sign_bundle(const BundleFiles& files, SignatureAlgorithm algorithm,
                                 std::string_view key, std::string_view key_id = "cordon");
 
+// The Ed25519 public key, as 64 hex digits, of a private seed (32 bytes, raw or hex): what a
+// loader verifying the seed's signatures is given.
+Result<std::string> ed25519_public_key_hex(std::string_view private_seed);
+
 // Holds the current bundle for a long-running service; a failed reload keeps the old one.
 class BundleHolder {
  public:

@@ -234,4 +234,15 @@ Result<std::string> sign_bundle(const BundleFiles& files, SignatureAlgorithm alg
   return out.dump(2) + "\n";
 }
 
+Result<std::string> ed25519_public_key_hex(std::string_view private_seed) {
+  const SourceLocation where{"the signing key"};
+  auto seed = ed25519_key(private_seed);
+  if (!seed)
+    return signature_error(
+        "the Ed25519 signing key must be the 32-byte private seed, raw or as 64 hex digits", where);
+  auto public_key = crypto::ed25519_public_key(*seed);
+  if (!public_key) return signature_error("Ed25519 key derivation failed", where);
+  return crypto::hex_encode(*public_key);
+}
+
 }  // namespace cordon
