@@ -716,10 +716,10 @@ TEST_F(ElaygentBundle, DecisionJsonHasAStableShape) {
   EXPECT_EQ(j["determining"][0]["effect"], "permit");
   EXPECT_EQ(
       j["obligations"].dump(),
-      R"({"audit":["tenant.export"],"credential":null,"rateLimit":null,"revokeSession":false,"scrubProfile":"export"})");
+      R"({"audit":["tenant.export"],"credential":null,"rateLimit":"read","revokeSession":false,"scrubProfile":"export"})");
   EXPECT_EQ(
       ordered["obligations"].dump(),
-      R"({"audit":["tenant.export"],"rateLimit":null,"scrubProfile":"export","credential":null,"revokeSession":false})");
+      R"({"audit":["tenant.export"],"rateLimit":"read","scrubProfile":"export","credential":null,"revokeSession":false})");
   EXPECT_EQ(d.to_json(), d.to_json());
 }
 
