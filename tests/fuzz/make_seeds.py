@@ -8,6 +8,7 @@ Seeds come from the shared vectors (tests/vectors/*.json), the default policy bu
   policy/  Cedar policy text            -> fuzz_policy_parser
   json/    entities, requests and calls -> fuzz_entities_json
   schema/  Cedar schema text and JSON   -> fuzz_schema_parser
+  verify/  URLs, signature headers and verification calls -> fuzz_verify
 Files are named by content hash, so reruns do not duplicate them. Each kind is capped,
 and large files are skipped: small seeds keep libFuzzer fast.
 """
@@ -86,6 +87,22 @@ def from_vectors(out):
                 write_seed(out["policy"], static)
 
 
+def from_verify_vectors(out):
+    """URLs, "<signature header>\\n<payload>" pairs and whole calls of tests/vectors/verify."""
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "vectors", "verify", "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            cases = json.load(f)["cases"]
+        for case in cases:
+            call = case["input"]
+            write_seed(out["verify"], call if isinstance(call, str) else compact(call))
+            if not isinstance(call, dict):
+                continue
+            if isinstance(call.get("url"), str):
+                write_seed(out["verify"], call["url"])
+            if isinstance(call.get("signature"), str) and isinstance(call.get("payload"), str):
+                write_seed(out["verify"], call["signature"] + "\n" + call["payload"])
+
+
 def from_bundle(out):
     for path in sorted(glob.glob(os.path.join(ROOT, "policies", "**", "*.cedar"), recursive=True)):
         with open(path, "rb") as f:
@@ -142,9 +159,10 @@ def main():
     parser.add_argument("--corpus", default="/tmp/corpus/corpus-tests")
     parser.add_argument("--out", default=os.path.join(ROOT, "build", "fuzz-seeds"))
     args = parser.parse_args()
-    out = {kind: os.path.join(args.out, kind) for kind in ("policy", "json", "schema")}
+    out = {kind: os.path.join(args.out, kind) for kind in ("policy", "json", "schema", "verify")}
 
     from_vectors(out)
+    from_verify_vectors(out)
     from_bundle(out)
     for schema in JSON_SCHEMAS:
         write_seed(out["schema"], json.dumps(schema, indent=1))
