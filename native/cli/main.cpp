@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
       std::cout << cordon::cli::kMatrixHelp << '\n' << cordon::cli::kBundleOptionsHelp;
     } else if (topic == "scrub") {
       std::cout << cordon::cli::kScrubHelp << '\n' << cordon::cli::kBundleOptionsHelp;
+    } else if (topic == "sign") {
+      std::cout << cordon::cli::kSignHelp;
     } else if (topic == "audit") {
       std::cout << cordon::cli::kAuditHelp << '\n' << cordon::cli::kBundleOptionsHelp;
     } else if (topic == "ratelimit") {
@@ -107,8 +109,6 @@ int main(int argc, char** argv) {
       std::cout << cordon::cli::kUrlHelp;
     } else if (topic == "credential") {
       std::cout << cordon::cli::kCredentialHelp;
-    } else if (topic == "sign") {
-      std::cout << cordon::cli::kSignHelp;
     } else if (topic == "gate") {
       std::cout << cordon::cli::kGateHelp << '\n' << cordon::cli::kBundleOptionsHelp;
     } else {
