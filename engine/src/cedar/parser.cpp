@@ -1373,4 +1373,8 @@ Result<ExprPtr> parse_expression(std::string_view text, std::string_view file_na
   return p.single_expression();
 }
 
+std::string unescape_string_literal(std::string_view body, std::string& out, size_t& bad_at) {
+  return unescape(body, out, nullptr, bad_at);
+}
+
 }  // namespace cordon::cedar

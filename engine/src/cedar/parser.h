@@ -22,7 +22,7 @@ inline constexpr size_t kMaxHasPathLength = 64;
 
 struct ParsedPolicy {
   std::shared_ptr<const PolicyBody> body;
-  std::string id;  // from @id("..."), else policyN by position
+  std::string id;  // policyN by position, as Cedar (a bundle reads @id from the body)
 };
 
 // Parses a sequence of policies and templates.
@@ -36,6 +36,11 @@ Result<std::string> parse_entity_type(std::string_view text);
 
 // Parses one expression (used by the JSON policy format and tests).
 Result<ExprPtr> parse_expression(std::string_view text, std::string_view file_name = {});
+
+// Reads the body of a string literal (between its quotes) with Cedar's escapes: \n \r \t \\
+// \0 \' \" \xHH (at most 7F) and \u{H..H}; a raw carriage return is refused, as in Rust.
+// Returns an empty string on success, else the error, bad_at being its offset in body.
+std::string unescape_string_literal(std::string_view body, std::string& out, size_t& bad_at);
 
 // Line and column (from 1) of a byte offset in text.
 SourceLocation locate(std::string_view text, std::string_view file_name, uint32_t offset,

@@ -16,11 +16,8 @@
 
 #include "cedar/parser.h"
 #include "cedar/schema.h"
-#include "text/utf8.h"
 
 namespace cordon::cedar {
-
-using text::append_utf8;
 
 namespace {
 
@@ -181,79 +178,6 @@ std::vector<Token> tokenize(std::string_view text) {
   }
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Unescapes a string literal's body with Cedar's (Rust's) escapes: \n \r \t \\ \0 \' \"
-// \xHH (at most 7F) and \u{H..H}. Returns false for any other escape.
-bool unescape(std::string_view body, std::string& out) {
-  for (size_t i = 0; i < body.size();) {
-    if (body[i] != '\\') {
-      out += body[i++];
-      continue;
-    }
-    if (i + 1 >= body.size()) return false;
-    char e = body[i + 1];
-    i += 2;
-    switch (e) {
-      case 'n':
-        out += '\n';
-        break;
-      case 'r':
-        out += '\r';
-        break;
-      case 't':
-        out += '\t';
-        break;
-      case '\\':
-        out += '\\';
-        break;
-      case '0':
-        out += '\0';
-        break;
-      case '\'':
-        out += '\'';
-        break;
-      case '"':
-        out += '"';
-        break;
-      case 'x': {
-        if (i + 2 > body.size()) return false;
-        int h = hex_digit(body[i]), l = hex_digit(body[i + 1]);
-        if (h < 0 || l < 0 || h * 16 + l > 0x7F) return false;
-        out += static_cast<char>(h * 16 + l);
-        i += 2;
-        break;
-      }
-      case 'u': {
-        if (i >= body.size() || body[i] != '{') return false;
-        ++i;
-        uint32_t cp = 0;
-        int digits = 0;
-        while (i < body.size() && body[i] != '}') {
-          int v = hex_digit(body[i]);
-          if (v < 0 || digits >= 6) return false;
-          cp = cp * 16 + static_cast<uint32_t>(v);
-          ++digits;
-          ++i;
-        }
-        if (i >= body.size() || digits == 0) return false;
-        ++i;
-        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        append_utf8(out, cp);
-        break;
-      }
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
 // Words that Cedar never accepts as identifiers.
 bool is_reserved_word(std::string_view w) {
   return w == "true" || w == "false" || w == "if" || w == "then" || w == "else" || w == "in" ||
@@ -362,7 +286,9 @@ class TextParser {
     const Token& t = peek();
     if (t.kind != Tok::string) return unexpected("string literal");
     std::string_view body = t.text.substr(1, t.text.size() - 2);
-    if (!unescape(body, out)) return fail(t.offset, t.length, "invalid escape in string literal");
+    size_t bad_at = 0;
+    std::string error = unescape_string_literal(body, out, bad_at);
+    if (!error.empty()) return fail(t.offset, t.length, "in string literal: " + error);
     if (span) *span = {t.offset, t.length};
     take();
     return true;
