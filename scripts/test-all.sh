@@ -185,78 +185,39 @@ else
 fi
 
 section "shared, domain and verification vectors: native, Python and WASM answers byte for byte"
-vectors_same=true
-for build in native python wasm; do
-  if [[ ! -s "$CORDON_VECTOR_OUT/$build.txt" ]]; then
-    echo "missing or empty: $CORDON_VECTOR_OUT/$build.txt"
-    vectors_same=false
-  fi
-done
-if $vectors_same; then
-  for build in python wasm; do
-    if ! cmp -s "$CORDON_VECTOR_OUT/native.txt" "$CORDON_VECTOR_OUT/$build.txt"; then
-      echo "native.txt and $build.txt differ:"
-      diff "$CORDON_VECTOR_OUT/native.txt" "$CORDON_VECTOR_OUT/$build.txt" | head -n 40 || true
-      vectors_same=false
+# Checks that the three builds wrote the same answers to <prefix>native.txt, <prefix>python.txt
+# and <prefix>wasm.txt; a missing, empty or different file is one failure named by `what`.
+compare_builds() {
+  local prefix="$1" what="$2" same=true build
+  for build in native python wasm; do
+    if [[ ! -s "$CORDON_VECTOR_OUT/${prefix}$build.txt" ]]; then
+      echo "missing or empty: $CORDON_VECTOR_OUT/${prefix}$build.txt"
+      same=false
     fi
   done
-fi
-if $vectors_same; then
-  echo "identical: $(wc -l <"$CORDON_VECTOR_OUT/native.txt") answers in native.txt, python.txt, wasm.txt"
-else
-  failures+=("vector answers differ between builds")
-  total_failed=$((total_failed + 1))
-fi
-# The same for the domain vectors (tests/vectors/domain: routes, masks, scrubbing, gates,
-# matrix, bundle loading), whose runners write domain-<build>.txt.
-domain_same=true
-for build in native python wasm; do
-  if [[ ! -s "$CORDON_VECTOR_OUT/domain-$build.txt" ]]; then
-    echo "missing or empty: $CORDON_VECTOR_OUT/domain-$build.txt"
-    domain_same=false
+  if $same; then
+    for build in python wasm; do
+      if ! cmp -s "$CORDON_VECTOR_OUT/${prefix}native.txt" "$CORDON_VECTOR_OUT/${prefix}$build.txt"; then
+        echo "${prefix}native.txt and ${prefix}$build.txt differ:"
+        diff "$CORDON_VECTOR_OUT/${prefix}native.txt" "$CORDON_VECTOR_OUT/${prefix}$build.txt" |
+          head -n 40 || true
+        same=false
+      fi
+    done
   fi
-done
-if $domain_same; then
-  for build in python wasm; do
-    if ! cmp -s "$CORDON_VECTOR_OUT/domain-native.txt" "$CORDON_VECTOR_OUT/domain-$build.txt"; then
-      echo "domain-native.txt and domain-$build.txt differ:"
-      diff "$CORDON_VECTOR_OUT/domain-native.txt" "$CORDON_VECTOR_OUT/domain-$build.txt" |
-        head -n 40 || true
-      domain_same=false
-    fi
-  done
-fi
-if $domain_same; then
-  echo "identical: $(wc -l <"$CORDON_VECTOR_OUT/domain-native.txt") answers in domain-{native,python,wasm}.txt"
-else
-  failures+=("domain vector answers differ between builds")
-  total_failed=$((total_failed + 1))
-fi
-# The same for the verification vectors (tests/vectors/verify: webhook signatures, outbound
-# URLs, credentials), whose runners write verify-<build>.txt.
-verify_same=true
-for build in native python wasm; do
-  if [[ ! -s "$CORDON_VECTOR_OUT/verify-$build.txt" ]]; then
-    echo "missing or empty: $CORDON_VECTOR_OUT/verify-$build.txt"
-    verify_same=false
+  if $same; then
+    echo "identical: $(wc -l <"$CORDON_VECTOR_OUT/${prefix}native.txt") answers in" \
+      "${prefix}{native,python,wasm}.txt"
+  else
+    failures+=("$what answers differ between builds")
+    total_failed=$((total_failed + 1))
   fi
-done
-if $verify_same; then
-  for build in python wasm; do
-    if ! cmp -s "$CORDON_VECTOR_OUT/verify-native.txt" "$CORDON_VECTOR_OUT/verify-$build.txt"; then
-      echo "verify-native.txt and verify-$build.txt differ:"
-      diff "$CORDON_VECTOR_OUT/verify-native.txt" "$CORDON_VECTOR_OUT/verify-$build.txt" |
-        head -n 40 || true
-      verify_same=false
-    fi
-  done
-fi
-if $verify_same; then
-  echo "identical: $(wc -l <"$CORDON_VECTOR_OUT/verify-native.txt") answers in verify-{native,python,wasm}.txt"
-else
-  failures+=("verification vector answers differ between builds")
-  total_failed=$((total_failed + 1))
-fi
+}
+compare_builds "" "vector"
+# The domain vectors (tests/vectors/domain: routes, masks, scrubbing, gates, matrix, bundle loading).
+compare_builds "domain-" "domain vector"
+# The verification vectors (tests/vectors/verify: webhook signatures, outbound URLs, credentials).
+compare_builds "verify-" "verification vector"
 # The same for Cedar's corpus, when all three runners had it (they skip without it).
 corpus_files=("$CORDON_VECTOR_OUT"/corpus-{native,python,wasm}.txt)
 corpus_found=0
