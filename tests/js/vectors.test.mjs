@@ -13,75 +13,10 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 
+import {compactText, member, parseLossless} from './lossless-json.mjs';
+
 const VECTORS_DIR =
     process.env.CORDON_VECTORS_DIR || fileURLToPath(new URL('../vectors/', import.meta.url));
-
-// A JSON document read without losing anything the other runners keep: members in
-// file order and numbers exactly as written (JSON.parse would round integers beyond
-// 2^53). Nodes are {members: [[key, node], ...]}, {items: [node, ...]} or {scalar: text}.
-function parseLossless(text) {
-  let i = 0;
-  const skipSpace = () => {
-    while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
-  };
-  const expect = (char) => {
-    skipSpace();
-    assert.equal(text[i], char, `expected ${char} at offset ${i}`);
-    i++;
-  };
-  const readString = () => {
-    const start = i;
-    i++;
-    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    i++;
-    return JSON.parse(text.slice(start, i));
-  };
-  const readValue = () => {
-    skipSpace();
-    if (text[i] === '{' || text[i] === '[') {
-      const isObject = text[i] === '{';
-      const close = isObject ? '}' : ']';
-      const entries = [];
-      i++;
-      skipSpace();
-      while (text[i] !== close) {
-        if (entries.length > 0) expect(',');
-        skipSpace();
-        if (isObject) {
-          const key = readString();
-          expect(':');
-          entries.push([key, readValue()]);
-        } else {
-          entries.push(readValue());
-        }
-        skipSpace();
-      }
-      i++;
-      return isObject ? {members: entries} : {items: entries};
-    }
-    if (text[i] === '"') return {scalar: JSON.stringify(readString())};
-    const literal = /^(?:-?[0-9][0-9.eE+-]*|true|false|null)/.exec(text.slice(i, i + 400));
-    assert.ok(literal, `bad JSON at offset ${i}`);
-    i += literal[0].length;
-    // The other runners read -0 as the integer 0. (Vectors hold no fractions: Cedar has none.)
-    return {scalar: literal[0] === '-0' ? '0' : literal[0]};
-  };
-  const document = readValue();
-  skipSpace();
-  assert.equal(i, text.length, 'text after the JSON document');
-  return document;
-}
-
-// Compact JSON text, as nlohmann's dump() and Python's json.dumps(separators=(",", ":"),
-// ensure_ascii=False) write it: strings escape the same characters in all three.
-function compactText(node) {
-  const memberText = ([key, value]) => `${JSON.stringify(key)}:${compactText(value)}`;
-  if (node.members) return `{${node.members.map(memberText)}}`;
-  if (node.items) return `[${node.items.map(compactText)}]`;
-  return node.scalar;
-}
-
-const member = (node, key) => node.members.find(([name]) => name === key)[1];
 
 function loadCases() {
   // By file name, the order every runner uses (the names are ASCII).
