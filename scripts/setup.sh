@@ -42,6 +42,8 @@ packages=(
 if ! $native_only; then
   # Debian's Emscripten; its JS optimizer needs acorn (node-acorn), wasm-opt comes from binaryen.
   packages+=(emscripten node-acorn binaryen)
+  # Chromium for the browser tests of the npm package and the preview page (driven by playwright-core).
+  packages+=(chromium)
   # The headers of the Python that `python3` runs (pyenv's bring their own; Debian's need python3-dev).
   if ! python3 -c 'import os, sysconfig
 raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'; then
