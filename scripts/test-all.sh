@@ -180,7 +180,9 @@ if ((${#js_tests[@]} == 0)); then
   total_failed=$((total_failed + 1))
 else
   # shellcheck disable=SC2317  # run through run_suite
-  js_tests_in_consumer() (cd "$consumer" && node --test "${js_tests[@]}")
+  # CORDON_REPO_ROOT: where the edge and browser tests find the repository's dev tools
+  # (workerd, edge-runtime, playwright-core), the bundle and the examples.
+  js_tests_in_consumer() (cd "$consumer" && CORDON_REPO_ROOT="$ROOT" node --test "${js_tests[@]}")
   run_suite node js_tests_in_consumer
 fi
 
