@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""One (engine, workload) measurement of the Python build, in its own process:
+
+    python bench/python/run.py --engine cordon|cedarpy --workload build/bench/workloads/rbac-100
+
+Each engine answers in its fastest pre-parsed form, prepared once per set and untimed:
+
+  cedarpy  policies parsed once (cedarpy.PolicySet.from_str) and entities parsed once
+           (cedarpy.Entities.from_json_str); then cedarpy.is_authorized(request, policy_set,
+           entities) per call, and cedarpy.is_authorized_batch(16 requests, ...) per batch.
+  cordon   cordon.Engine(policies, entities) parses the policies once; then
+           engine.is_authorized(request) per call, and engine.is_authorized_batch(16 requests).
+
+Both forms are measured for each engine (per call: a sample is the mean of 16 consecutive
+calls with one request; batch: a sample is one batch call of those 16 requests, divided by
+16), and the line reports the faster form by p50, naming it in "form"; the other form's
+figures are in "forms". Prints one JSON line on stdout (bench/README.md, "Python").
+Measures only: nothing here asserts a timing.
+
+--breakdown (cordon only) adds a line splitting one engine.is_authorized call into its parts.
+"""
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def load_workload(folder: Path):
+    workload = json.loads((folder / "workload.json").read_text())
+    sets = []
+    for entry in workload["sets"]:
+        sets.append({
+            "policies": (folder / entry["policies"]).read_text(),
+            "entities_text": (folder / entry["entities"]).read_text(),
+            "requests": json.loads((folder / entry["requests"]).read_text()),
+        })
+    return workload["name"], sets
+
+
+def request_dict(request):
+    return {"principal": request["principal"], "action": request["action"],
+            "resource": request["resource"], "context": request.get("context") or {}}
+
+
+class Cedarpy:
+    name = "cedarpy"
+
+    def __init__(self):
+        import cedarpy
+        self.cedarpy = cedarpy
+        self.version = getattr(cedarpy, "__version__", None) or _dist_version("cedarpy")
+
+    def prepare(self, policies, entities_text):
+        """The pre-parsed handles of one set: (policy set, entities)."""
+        return (self.cedarpy.PolicySet.from_str(policies),
+                self.cedarpy.Entities.from_json_str(entities_text))
+
+    def call(self, prepared):
+        policy_set, entities = prepared
+        is_authorized = self.cedarpy.is_authorized
+        return lambda request: is_authorized(request, policy_set, entities)
+
+    def batch(self, prepared):
+        policy_set, entities = prepared
+        is_authorized_batch = self.cedarpy.is_authorized_batch
+        return lambda requests: is_authorized_batch(requests, policy_set, entities)
+
+    @staticmethod
+    def decision(result):
+        return result.decision.value.lower()  # "Allow" / "Deny" / "NoDecision"
+
+
+class Cordon:
+    name = "cordon"
+
+    def __init__(self):
+        import cordon
+        self.cordon = cordon
+        self.version = cordon.version()
+
+    def prepare(self, policies, entities_text):
+        # Entities as JSON text: cordon.Engine takes them so (a list is dumped to this text).
+        return self.cordon.Engine(policies, entities_text)
+
+    def call(self, engine):
+        return engine.is_authorized
+
+    def batch(self, engine):
+        return engine.is_authorized_batch
+
+    @staticmethod
+    def decision(result):
+        return result.decision.value.lower()
+
+
+def _dist_version(name):
+    try:
+        from importlib.metadata import version
+        return version(name)
+    except Exception:  # pragma: no cover - only for an odd install
+        return None
+
+
+def percentile(ordered, p):
+    """Nearest-rank percentile of sorted values."""
+    rank = max(1, math.ceil(p * len(ordered)))
+    return ordered[rank - 1]
+
+
+def statistics(samples):
+    ordered = sorted(samples)
+    return {"samples": len(ordered), "p50_ns": round(percentile(ordered, 0.5)),
+            "p99_ns": round(percentile(ordered, 0.99)),
+            "mean_ns": round(sum(ordered) / len(ordered))}
+
+
+def measure(sample, items, order, seconds, max_samples):
+    """sample(item) -> nanoseconds per decision, taken over `order` round after round until
+    the time budget or the sample count is spent."""
+    budget = int(seconds * 1e9)
+    samples = []
+    started = time.perf_counter_ns()
+    while True:
+        for index in order:
+            samples.append(sample(items[index]))
+            if len(samples) >= max_samples or time.perf_counter_ns() - started >= budget:
+                return samples
+
+
+def per_call_sampler(batch_size):
+    def sample(item):
+        fn, request = item
+        counter = time.perf_counter_ns
+        t0 = counter()
+        for _ in range(batch_size):
+            fn(request)
+        return (counter() - t0) / batch_size
+    return sample
+
+
+def batch_sampler(batch_size):
+    def sample(item):
+        fn, requests = item
+        counter = time.perf_counter_ns
+        t0 = counter()
+        results = fn(requests)
+        elapsed = counter() - t0
+        if len(results) != batch_size:
+            raise RuntimeError(f"a batch of {batch_size} answered {len(results)} results")
+        return elapsed / batch_size
+    return sample
+
+
+def shuffled(count):
+    """A fixed pseudo-random order of all calls, so that a run ending mid-round has sampled
+    an unbiased part of the workload."""
+    order = list(range(count))
+    random.Random(1).shuffle(order)
+    return order
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engine", required=True, choices=["cordon", "cedarpy"])
+    parser.add_argument("--workload", required=True, type=Path)
+    parser.add_argument("--seconds", type=float, default=1.0,
+                        help="timed budget of each form (default 1)")
+    parser.add_argument("--max-samples", type=int, default=200000)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--breakdown", action="store_true")
+    args = parser.parse_args()
+
+    engine = Cedarpy() if args.engine == "cedarpy" else Cordon()
+    name, sets = load_workload(args.workload)
+
+    # Prepare, untimed: pre-parsed policies (and entities where the engine can), and every
+    # request dict with its set's per-call and per-batch functions.
+    prepare_started = time.perf_counter()
+    per_call, per_batch, requests, prepare_failures = [], [], [], []
+    for index, entry in enumerate(sets):
+        try:
+            prepared = engine.prepare(entry["policies"], entry["entities_text"])
+        except Exception as error:  # a set an engine refuses: its requests count as failures
+            prepare_failures.append({"set": index, "error": str(error)[:300]})
+            prepared = None
+        for request in entry["requests"]:
+            call = request_dict(request)
+            requests.append(call)
+            per_call.append((engine.call(prepared) if prepared else None, call))
+            per_batch.append((engine.batch(prepared) if prepared else None,
+                              [call] * args.batch))
+    prepare_ms = (time.perf_counter() - prepare_started) * 1000
+
+    # Warm-up round in request order; it also gives the decisions.
+    decisions = []
+    for fn, call in per_call:
+        if fn is None:
+            decisions.append("failure")
+            continue
+        try:
+            decisions.append(engine.decision(fn(call)))
+        except Exception:
+            decisions.append("failure")
+    digest = hashlib.sha256("".join(d + "\n" for d in decisions).encode()).hexdigest()
+
+    # Only calls that decide are timed (an exception is not a decision).
+    order = [i for i in shuffled(len(per_call)) if decisions[i] != "failure"]
+    forms = {}
+    if order:
+        forms[f"is_authorized x{args.batch}"] = statistics(
+            measure(per_call_sampler(args.batch), per_call, order, args.seconds,
+                    args.max_samples))
+        forms[f"is_authorized_batch({args.batch})"] = statistics(
+            measure(batch_sampler(args.batch), per_batch, order, args.seconds,
+                    args.max_samples))
+    best = min(forms, key=lambda form: forms[form]["p50_ns"]) if forms else None
+
+    line = {
+        "build": "python",
+        "engine": engine.name,
+        "workload": name,
+        "requests": len(requests),
+        **({key: value for key, value in forms[best].items()} if best else
+           {"samples": 0, "p50_ns": None, "p99_ns": None, "mean_ns": None}),
+        "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "decisions_sha256": digest,
+        "allow": decisions.count("allow"),
+        "failures": decisions.count("failure"),
+        "prepare_ms": round(prepare_ms, 1),
+        "form": best,
+        "forms": forms,
+        "engine_version": engine.version,
+        "python": sys.version.split()[0],
+        "loadavg_1m": round(os.getloadavg()[0], 2),
+    }
+    if prepare_failures:
+        line["prepare_failures"] = prepare_failures[:5]
+    print(json.dumps(line), flush=True)
+
+    if args.breakdown and args.engine == "cordon":
+        print(json.dumps(breakdown(engine, name, sets, order, per_call, args)), flush=True)
+
+
+def breakdown(engine, name, sets, order, per_call, args):
+    """Where one cordon Engine.is_authorized call's time goes: converting the request dict
+    to the call's JSON text (cordon.authorize._request_json), the native call on that text
+    (the text into C++, parsing the call and the entities, deciding, writing the answer),
+    and turning the answer text into an AuthzResult; and the native call once more with
+    "entities": [] to price the entities."""
+    from cordon import authorize
+    items, texts, bare, answers = [], [], [], []
+    for fn, call in per_call:
+        engine_obj = fn.__self__
+        members, _ = authorize._request_json(call)
+        text = "{" + members + "," + engine_obj._shared + "}"
+        items.append(call)
+        texts.append((engine_obj._store.stateful_is_authorized, text))
+        bare.append((engine_obj._store.stateful_is_authorized,
+                     "{" + members + "," + engine_obj._shared_members("[]") + "}"))
+        answers.append(engine_obj._store.stateful_is_authorized(text))
+
+    def part(fn, inputs):
+        wrapped = [(fn, x) for x in inputs]
+        return statistics(measure(per_call_sampler(args.batch), wrapped, order, args.seconds,
+                                  args.max_samples))
+
+    def native(item):
+        store_call, text = item
+        return store_call(text)
+
+    from cordon.results import AuthzResult
+    return {
+        "build": "python", "engine": "cordon", "workload": name, "breakdown": True,
+        "call_json_bytes_mean": round(sum(len(t) for _, t in texts) / len(texts)),
+        "request_json": part(authorize._request_json, items),
+        "native_call": part(native, texts),
+        "decode_answer": part(lambda text: AuthzResult(authorize._decode(text), None), answers),
+        "native_call_without_entities": part(native, bare),
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The WASM benchmark: cordon-policy (wasm/dist) against @cedar-policy/cedar-wasm on every
+# workload, each (engine, workload) in its own Node process, then the table with ratios.
+#
+#   bash bench/run-wasm.sh [--no-build] [--seconds S] [--breakdown] [WORKLOAD...]
+#
+# The WASM package: wasm/dist is rebuilt (scripts/build-botan-wasm.sh, cmake --preset wasm,
+# cmake --build --preset wasm) when it is missing or older than any source of the module
+# (engine/, wasm/src, wasm/js, wasm/CMakeLists.txt); --no-build uses wasm/dist as it is.
+# Workloads: generated into build/bench/workloads when missing; default every folder there.
+# Output: the JSON lines in build/bench/wasm.jsonl (one per engine and workload), then the
+# table. Measures only: nothing here asserts a timing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT="$ROOT/build/bench"
+WORKLOADS="$OUT/workloads"
+build=1
+seconds=1
+breakdown=()
+selected=()
+while (($#)); do
+  case "$1" in
+    --no-build) build=0 ;;
+    --seconds) seconds="$2"; shift ;;
+    --breakdown) breakdown=(--breakdown) ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -*) echo "run-wasm.sh: unknown option $1" >&2; exit 2 ;;
+    *) selected+=("$1") ;;
+  esac
+  shift
+done
+
+cd "$ROOT"
+
+# 1. The WASM package.
+dist_wasm=wasm/dist/cordon-core.wasm
+if ((build)); then
+  stale=""
+  if [[ ! -f $dist_wasm || ! -f wasm/dist/cordon.mjs ]]; then
+    stale="wasm/dist is missing"
+  else
+    newer=$(find engine wasm/src wasm/js wasm/CMakeLists.txt -type f -newer "$dist_wasm" \
+              -print -quit 2>/dev/null || true)
+    [[ -n $newer ]] && stale="$newer is newer than $dist_wasm"
+  fi
+  if [[ -n $stale ]]; then
+    echo "== building the WASM package ($stale)" >&2
+    bash scripts/build-botan-wasm.sh >&2
+    cmake --preset wasm >&2
+    cmake --build --preset wasm >&2
+  fi
+fi
+[[ -f $dist_wasm ]] || { echo "run-wasm.sh: no $dist_wasm (run without --no-build)" >&2; exit 1; }
+
+# 2. cedar-wasm, from bench/wasm/package-lock.json.
+if [[ ! -d bench/wasm/node_modules/@cedar-policy/cedar-wasm ||
+      bench/wasm/package-lock.json -nt bench/wasm/node_modules/.package-lock.json ]]; then
+  echo "== npm ci in bench/wasm" >&2
+  (cd bench/wasm && npm ci --no-audit --no-fund >&2)
+fi
+
+# 3. Workloads.
+if [[ ! -f $WORKLOADS/rbac-10/workload.json ]]; then
+  echo "== generating workloads into $WORKLOADS" >&2
+  python3 bench/workloads/generate.py --out "$WORKLOADS" >&2
+fi
+if ((${#selected[@]} == 0)); then
+  for folder in "$WORKLOADS"/*/; do
+    [[ -f $folder/workload.json ]] && selected+=("$(basename "$folder")")
+  done
+fi
+
+# 4. Each (engine, workload) in its own process; the anchor first, then ours.
+mkdir -p "$OUT"
+results="$OUT/wasm.jsonl"
+: >"$results"
+echo "== node $(node --version); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+for workload in "${selected[@]}"; do
+  for engine in cedar-wasm cordon; do
+    echo "== $engine on $workload" >&2
+    extra=()
+    [[ $engine == cordon ]] && extra=("${breakdown[@]}")
+    node bench/wasm/run.mjs --engine "$engine" --workload "$WORKLOADS/$workload" \
+      --seconds "$seconds" "${extra[@]}" | tee -a "$results"
+  done
+done
+
+# 5. The table: bench/report.py (all builds) when it is there, else bench/python/table.py.
+echo
+if [[ -f bench/report.py ]]; then
+  python3 bench/report.py "$results"
+else
+  python3 bench/python/table.py "$results"
+fi

@@ -1,0 +1,241 @@
+// One (engine, workload) measurement of the WebAssembly build, in its own Node process:
+//
+//   node bench/wasm/run.mjs --engine cordon|cedar-wasm --workload build/bench/workloads/rbac-100
+//
+// Both engines get the same calls: statefulIsAuthorized({principal, action, resource,
+// context, preparsedPolicySetId, entities}) after preparsePolicySet(id, {staticPolicies}),
+// with the entities passed on every call as cedar-wasm requires. Prints one JSON line on
+// stdout (bench/README.md, "WASM"): p50/p99 per decision, peak RSS, the decisions' SHA-256
+// and the engine's .wasm size. Measures only: nothing here asserts a timing.
+//
+// Options: --seconds S (timed budget, default 1), --max-samples N (default 200000),
+// --batch B (calls per sample, default 16), --breakdown (cordon only: also one line
+// splitting a call into JSON.stringify, the core call and JSON.parse, and the core call
+// with and without the entities).
+import {createHash} from 'node:crypto';
+import {readFileSync, statSync} from 'node:fs';
+import {loadavg} from 'node:os';
+import {createRequire} from 'node:module';
+import {dirname, join, resolve} from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '..', '..');
+
+function parseArgs(argv) {
+  const options = {seconds: 1, maxSamples: 200000, batch: 16, breakdown: false};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
+      return argv[++i];
+    };
+    if (arg === '--engine') options.engine = value();
+    else if (arg === '--workload') options.workload = value();
+    else if (arg === '--seconds') options.seconds = Number(value());
+    else if (arg === '--max-samples') options.maxSamples = Number(value());
+    else if (arg === '--batch') options.batch = Number(value());
+    else if (arg === '--breakdown') options.breakdown = true;
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  if (!['cordon', 'cedar-wasm'].includes(options.engine)) {
+    throw new Error('--engine must be cordon or cedar-wasm');
+  }
+  if (!options.workload) throw new Error('--workload DIR is required');
+  if (!(options.seconds > 0) || !(options.maxSamples > 0) || !(options.batch >= 1)) {
+    throw new Error('--seconds, --max-samples and --batch must be positive');
+  }
+  return options;
+}
+
+// The engine's three calls, its .wasm file and its version.
+async function loadEngine(name) {
+  if (name === 'cordon') {
+    const dist = process.env.CORDON_WASM_DIST ?? join(REPO, 'wasm', 'dist');
+    const api = await import(pathToFileURL(join(dist, 'cordon.mjs')).href);
+    return {
+      preparsePolicySet: api.preparsePolicySet,
+      statefulIsAuthorized: api.statefulIsAuthorized,
+      statefulIsAuthorizedJson: api.statefulIsAuthorizedJson,
+      wasmFile: join(dist, 'cordon-core.wasm'),
+      version: api.getCordonVersion(),
+    };
+  }
+  // cedar-wasm's Node build is CommonJS and loads its module synchronously.
+  const require = createRequire(join(HERE, 'package.json'));
+  const api = require('@cedar-policy/cedar-wasm/nodejs');
+  const entry = require.resolve('@cedar-policy/cedar-wasm/nodejs');
+  return {
+    preparsePolicySet: api.preparsePolicySet,
+    statefulIsAuthorized: api.statefulIsAuthorized,
+    wasmFile: join(dirname(entry), 'cedar_wasm_bg.wasm'),
+    version: api.getCedarVersion(),
+  };
+}
+
+function readJson(path) {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+// The workload's sets, each with its policy text, entities and request objects.
+function loadWorkload(folder) {
+  const workload = readJson(join(folder, 'workload.json'));
+  const sets = workload.sets.map((set) => ({
+    policies: readFileSync(join(folder, set.policies), 'utf8'),
+    entities: readJson(join(folder, set.entities)),
+    requests: readJson(join(folder, set.requests)),
+  }));
+  return {name: workload.name, sets};
+}
+
+// "allow", "deny", or "failure" for an answer the engine could not decide.
+function decisionOf(answer) {
+  if (answer && answer.type === 'success') return answer.response.decision;
+  return 'failure';
+}
+
+// A fixed pseudo-random order of all calls (mulberry32, seed 1), so that a timed run which
+// ends in the middle of a round has sampled an unbiased part of the workload.
+function shuffled(count) {
+  const order = Array.from({length: count}, (_, i) => i);
+  let state = 1;
+  const next = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+// Nearest-rank percentile of sorted values.
+function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  const rank = Math.max(1, Math.ceil(p * sorted.length));
+  return sorted[rank - 1];
+}
+
+// Samples of `batch` consecutive calls fn(calls[i]) each, in `order`, round after round,
+// until the budget is spent: the mean nanoseconds per call of each sample.
+function measure(fn, calls, order, options) {
+  const budgetNs = BigInt(Math.round(options.seconds * 1e9));
+  const samples = new Float64Array(options.maxSamples);
+  const batch = options.batch;
+  let count = 0;
+  let sink = 0;
+  const started = process.hrtime.bigint();
+  outer: for (;;) {
+    for (const index of order) {
+      const call = calls[index];
+      const t0 = process.hrtime.bigint();
+      for (let k = 0; k < batch; k++) sink ^= fn(call) === undefined ? 1 : 0;
+      const t1 = process.hrtime.bigint();
+      samples[count++] = Number(t1 - t0) / batch;
+      if (count >= options.maxSamples || t1 - started >= budgetNs) break outer;
+    }
+  }
+  if (sink === -1) console.error('unreachable');  // keeps the answers observable
+  return samples.slice(0, count).sort();
+}
+
+function statistics(sorted) {
+  let sum = 0;
+  for (const x of sorted) sum += x;
+  return {
+    samples: sorted.length,
+    p50_ns: Math.round(percentile(sorted, 0.5)),
+    p99_ns: Math.round(percentile(sorted, 0.99)),
+    mean_ns: Math.round(sum / sorted.length),
+  };
+}
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const engine = await loadEngine(options.engine);
+  const workload = loadWorkload(resolve(options.workload));
+
+  // Prepare, untimed: one preparsed policy set per set, and every call object.
+  const prepareStarted = process.hrtime.bigint();
+  const calls = [];
+  const prepareFailures = [];
+  workload.sets.forEach((set, index) => {
+    const id = `set${index}`;
+    const parsed = engine.preparsePolicySet(id, {staticPolicies: set.policies});
+    if (parsed.type !== 'success') {
+      prepareFailures.push({set: index, errors: parsed.errors?.map((e) => e.message)});
+    }
+    for (const request of set.requests) {
+      calls.push({
+        principal: request.principal,
+        action: request.action,
+        resource: request.resource,
+        context: request.context ?? {},
+        preparsedPolicySetId: id,
+        entities: set.entities,
+      });
+    }
+  });
+  const prepareMs = Number(process.hrtime.bigint() - prepareStarted) / 1e6;
+
+  // Warm-up round, in request order: it also gives the decisions.
+  const decisions = calls.map((call) => decisionOf(engine.statefulIsAuthorized(call)));
+  const hash = createHash('sha256');
+  for (const decision of decisions) hash.update(decision + '\n');
+
+  const order = shuffled(calls.length);
+  const sorted = measure(engine.statefulIsAuthorized, calls, order, options);
+  const line = {
+    build: 'wasm',
+    engine: options.engine,
+    workload: workload.name,
+    requests: calls.length,
+    ...statistics(sorted),
+    peak_rss_kb: process.resourceUsage().maxRSS,
+    decisions_sha256: hash.digest('hex'),
+    allow: decisions.filter((d) => d === 'allow').length,
+    failures: decisions.filter((d) => d === 'failure').length,
+    prepare_ms: Math.round(prepareMs * 10) / 10,
+    module_bytes: statSync(engine.wasmFile).size,
+    module_file: engine.wasmFile,
+    engine_version: engine.version,
+    node: process.version,
+    loadavg_1m: Math.round(loadavg()[0] * 100) / 100,
+  };
+  if (prepareFailures.length) line.prepare_failures = prepareFailures.slice(0, 5);
+  console.log(JSON.stringify(line));
+
+  if (options.breakdown && options.engine === 'cordon') {
+    console.log(JSON.stringify(breakdown(engine, workload.name, calls, order, options)));
+  }
+}
+
+// Where a cordon call's time goes: the wrapper's JSON.stringify of the call (entities
+// included), the core call on JSON text (string in and out of wasm memory, parsing the
+// call and the entities, deciding, writing the answer) and the wrapper's JSON.parse of the
+// answer; and the core call once more with "entities": [] to price the entities.
+function breakdown(engine, workloadName, calls, order, options) {
+  const texts = calls.map((call) => JSON.stringify(call));
+  const answers = texts.map((text) => engine.statefulIsAuthorizedJson(text));
+  const noEntities = calls.map((call) => JSON.stringify({...call, entities: []}));
+  const part = (fn, inputs) => statistics(measure(fn, inputs, order, options));
+  return {
+    build: 'wasm',
+    engine: 'cordon',
+    workload: workloadName,
+    breakdown: true,
+    call_json_bytes_mean: Math.round(texts.reduce((n, t) => n + t.length, 0) / texts.length),
+    stringify: part((call) => JSON.stringify(call), calls),
+    core_json: part((text) => engine.statefulIsAuthorizedJson(text), texts),
+    parse_answer: part((text) => JSON.parse(text), answers),
+    core_json_without_entities: part((text) => engine.statefulIsAuthorizedJson(text), noEntities),
+  };
+}
+
+main().catch((error) => {
+  console.error(`bench/wasm/run.mjs: ${error.stack ?? error}`);
+  process.exit(1);
+});
