@@ -96,24 +96,35 @@ fi
 
 # 4. Each (engine, workload) in its own process; the anchor first, then ours.
 mkdir -p "$OUT"
-results="$OUT/python.jsonl"
+results="$OUT/python.jsonl"          # one line per (engine, workload)
+breakdowns="$OUT/python-breakdown.jsonl"  # --breakdown: where cordon's time goes
 : >"$results"
+: >"$breakdowns"
 echo "== $("$py" --version); cordon from $installed; $(nproc) cores;" \
   "load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+line_file=$(mktemp)
+trap 'rm -f "$line_file"' EXIT
 for workload in "${selected[@]}"; do
   for engine in cedarpy cordon; do
     echo "== $engine on $workload" >&2
     extra=()
     [[ $engine == cordon ]] && extra=("${breakdown[@]}")
     "$py" bench/python/run.py --engine "$engine" --workload "$WORKLOADS/$workload" \
-      --seconds "$seconds" "${extra[@]}" | tee -a "$results"
+      --seconds "$seconds" "${extra[@]}" >"$line_file"
+    grep -v '"breakdown": *true' "$line_file" | tee -a "$results" | cut -c1-400
+    grep '"breakdown": *true' "$line_file" >>"$breakdowns" || true
   done
 done
 
-# 5. The table: bench/report.py (all builds) when it is there, else bench/python/table.py.
+# 5. The table: bench/report.py (every build's table) when it is there, else
+# bench/python/table.py; then the calls, module sizes, load and breakdown.
 echo
+status=0
 if [[ -f bench/report.py ]]; then
-  python3 bench/report.py "$results"
+  python3 bench/report.py --markdown --workloads "$WORKLOADS" "$results" || status=$?
+  echo
+  python3 bench/python/table.py --extras-only "$results" "$breakdowns" || status=$?
 else
-  python3 bench/python/table.py "$results"
+  python3 bench/python/table.py "$results" "$breakdowns" || status=$?
 fi
+exit "$status"

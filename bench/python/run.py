@@ -13,8 +13,9 @@ Each engine answers in its fastest pre-parsed form, prepared once per set and un
 
 Both forms are measured for each engine (per call: a sample is the mean of 16 consecutive
 calls with one request; batch: a sample is one batch call of those 16 requests, divided by
-16), and the line reports the faster form by p50, naming it in "form"; the other form's
-figures are in "forms". Prints one JSON line on stdout (bench/README.md, "Python").
+16), and the line reports the faster form by p50 (its function in "call", "per-call" or
+"batch" in "form"); both forms' figures are in "forms". Prints one JSON line on stdout
+(bench/README.md, "Python").
 Measures only: nothing here asserts a timing.
 
 --breakdown (cordon only) adds a line splitting one engine.is_authorized call into its parts.
@@ -51,6 +52,7 @@ def request_dict(request):
 
 class Cedarpy:
     name = "cedarpy"
+    form_names = {"per-call": "cedarpy.is_authorized", "batch": "cedarpy.is_authorized_batch"}
 
     def __init__(self):
         import cedarpy
@@ -74,11 +76,14 @@ class Cedarpy:
 
     @staticmethod
     def decision(result):
-        return result.decision.value.lower()  # "Allow" / "Deny" / "NoDecision"
+        value = result.decision.value  # "Allow" / "Deny" / "NoDecision"
+        return "A" if value == "Allow" else "D" if value == "Deny" else "E"
 
 
 class Cordon:
     name = "cordon"
+    form_names = {"per-call": "cordon.Engine.is_authorized",
+                  "batch": "cordon.Engine.is_authorized_batch"}
 
     def __init__(self):
         import cordon
@@ -97,7 +102,7 @@ class Cordon:
 
     @staticmethod
     def decision(result):
-        return result.decision.value.lower()
+        return "A" if result.allowed else "D"
 
 
 def _dist_version(name):
@@ -106,6 +111,14 @@ def _dist_version(name):
         return version(name)
     except Exception:  # pragma: no cover - only for an odd install
         return None
+
+
+def fnv1a64(text):
+    """64-bit FNV-1a of the decision letters, as the native runners compute it."""
+    h = 0xcbf29ce484222325
+    for byte in text.encode():
+        h = ((h ^ byte) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
 
 
 def percentile(ordered, p):
@@ -199,40 +212,47 @@ def main():
     prepare_ms = (time.perf_counter() - prepare_started) * 1000
 
     # Warm-up round in request order; it also gives the decisions.
-    decisions = []
+    # One letter per request (bench/README.md): A allow, D deny, E no decision (the engine
+    # raised, or answered cedarpy's NoDecision).
+    letters = []
     for fn, call in per_call:
-        if fn is None:
-            decisions.append("failure")
-            continue
         try:
-            decisions.append(engine.decision(fn(call)))
+            letters.append(engine.decision(fn(call)) if fn else "E")
         except Exception:
-            decisions.append("failure")
-    digest = hashlib.sha256("".join(d + "\n" for d in decisions).encode()).hexdigest()
+            letters.append("E")
+    decisions = "".join(letters)
 
     # Only calls that decide are timed (an exception is not a decision).
-    order = [i for i in shuffled(len(per_call)) if decisions[i] != "failure"]
+    order = [i for i in shuffled(len(per_call)) if decisions[i] != "E"]
     forms = {}
     if order:
-        forms[f"is_authorized x{args.batch}"] = statistics(
+        forms["per-call"] = statistics(
             measure(per_call_sampler(args.batch), per_call, order, args.seconds,
                     args.max_samples))
-        forms[f"is_authorized_batch({args.batch})"] = statistics(
+        forms["batch"] = statistics(
             measure(batch_sampler(args.batch), per_batch, order, args.seconds,
                     args.max_samples))
     best = min(forms, key=lambda form: forms[form]["p50_ns"]) if forms else None
 
+    peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     line = {
         "build": "python",
         "engine": engine.name,
+        "call": engine.form_names[best] if best else None,
         "workload": name,
+        "sets": len(sets),
         "requests": len(requests),
+        "batch": args.batch,
         **({key: value for key, value in forms[best].items()} if best else
            {"samples": 0, "p50_ns": None, "p99_ns": None, "mean_ns": None}),
-        "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        "decisions_sha256": digest,
-        "allow": decisions.count("allow"),
-        "failures": decisions.count("failure"),
+        "peak_rss_kb": peak_rss_kb,
+        "peak_rss_kib": peak_rss_kb,
+        "allow": decisions.count("A"),
+        "deny": decisions.count("D"),
+        "not_built": decisions.count("E"),
+        "decisions_sha256": hashlib.sha256(decisions.encode()).hexdigest(),
+        "decisions_fnv1a64": fnv1a64(decisions),
+        "decisions": decisions,
         "prepare_ms": round(prepare_ms, 1),
         "form": best,
         "forms": forms,

@@ -3,10 +3,12 @@
 the anchor on each workload, with the speed-up (anchor's time / ours) and a loud line for
 any workload whose decisions differ between the two engines:
 
-    python3 bench/python/table.py build/bench/wasm.jsonl
+    python3 bench/python/table.py [--extras-only] build/bench/wasm.jsonl [MORE.jsonl]
 
-Lines with "breakdown": true are shown after the table as where cordon's time goes.
-Exits 1 if any workload's decisions differ or an engine is missing for a workload.
+After the table: the calls measured, the module sizes, the load average during the runs,
+and the lines with "breakdown": true as where cordon's time goes. --extras-only prints only
+those (bench/report.py, when present, prints the table). Exits 1 if any workload's
+decisions differ or an engine is missing for a workload.
 """
 
 import json
@@ -15,8 +17,14 @@ import sys
 ANCHORS = {"wasm": "cedar-wasm", "python": "cedarpy", "native": "cedar"}
 
 
-def micro(ns):
-    return "-" if ns is None else f"{ns / 1000:.2f} µs" if ns < 1e6 else f"{ns / 1e6:.2f} ms"
+def duration(ns):
+    if ns is None:
+        return "-"
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.2f} µs"
+    return f"{ns:.0f} ns"
 
 
 def ratio(anchor, ours):
@@ -40,66 +48,71 @@ def read(paths):
     return lines
 
 
-def main(paths):
-    lines = read(paths)
-    results = [l for l in lines if not l.get("breakdown")]
-    breakdowns = [l for l in lines if l.get("breakdown")]
+def table(build, anchor, rows, problems):
+    print(f"{build}: cordon against {anchor} (speed-up = {anchor}'s time / cordon's)\n")
+    print("| workload | requests | samples (ours / anchor) | p50 cordon | p50 anchor | "
+          "p50 speed-up | p99 cordon | p99 anchor | p99 speed-up | peak RSS cordon | "
+          "peak RSS anchor | decisions |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for workload, engines in rows.items():
+        ours, theirs = engines.get("cordon"), engines.get(anchor)
+        if not ours or not theirs:
+            problems.append(f"{build} {workload}: no line for {'cordon' if not ours else anchor}")
+            continue
+        same = ours["decisions_sha256"] == theirs["decisions_sha256"]
+        if not same:
+            problems.append(f"{build} {workload}: DECISIONS DIFFER (cordon {ours['allow']} allow, "
+                            f"{ours.get('not_built', 0)} undecided; {anchor} {theirs['allow']} "
+                            f"allow, {theirs.get('not_built', 0)} undecided)")
+        agree = f"same ({ours['allow']} allow)" if same else "**DIFFER**"
+        print(f"| {workload} | {ours['requests']:,} | {ours['samples']:,} / "
+              f"{theirs['samples']:,} | {duration(ours['p50_ns'])} | "
+              f"{duration(theirs['p50_ns'])} | {ratio(theirs['p50_ns'], ours['p50_ns'])} | "
+              f"{duration(ours['p99_ns'])} | {duration(theirs['p99_ns'])} | "
+              f"{ratio(theirs['p99_ns'], ours['p99_ns'])} | {mib(ours['peak_rss_kb'])} | "
+              f"{mib(theirs['peak_rss_kb'])} | {agree} |")
+    print()
+
+
+def extras(build, results):
+    mine = [line for line in results if line["build"] == build]
+    calls = {}
+    for line in mine:
+        calls.setdefault((line["engine"], line.get("call")), []).append(line["workload"])
+    for (engine, call), workloads in sorted(calls.items(), key=lambda item: str(item[0])):
+        print(f"- {engine} measured as {call} on {', '.join(workloads)}")
+    sizes = {line["engine"]: line["module_bytes"] for line in mine if "module_bytes" in line}
+    for engine, size in sizes.items():
+        print(f"- module size, {engine}: {size:,} bytes ({size / 1e6:.2f} MB)")
+    anchor = ANCHORS[build]
+    if "cordon" in sizes and anchor in sizes:
+        print(f"- cordon's module is {sizes['cordon'] / sizes[anchor]:.2f} of {anchor}'s")
+    loads = [line["loadavg_1m"] for line in mine if "loadavg_1m" in line]
+    if loads:
+        print(f"- 1-minute load average at the end of each run: {min(loads):.2f} to "
+              f"{max(loads):.2f}")
+
+
+def main(arguments):
+    extras_only = "--extras-only" in arguments
+    lines = read([a for a in arguments if a != "--extras-only"])
+    results = [line for line in lines if not line.get("breakdown")]
+    breakdowns = [line for line in lines if line.get("breakdown")]
     problems = []
-    for build in dict.fromkeys(l["build"] for l in results):
-        anchor = ANCHORS[build]
+    for build in dict.fromkeys(line["build"] for line in results):
         rows = {}
         for line in results:
             if line["build"] == build:
                 rows.setdefault(line["workload"], {})[line["engine"]] = line
-        print(f"### {build}: cordon against {anchor}\n")
-        print("| workload | requests | samples (ours / anchor) | p50 ours | p50 anchor | "
-              "p50 speed-up | p99 ours | p99 anchor | p99 speed-up | peak RSS ours | "
-              "peak RSS anchor | decisions |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-        for workload, engines in rows.items():
-            ours, theirs = engines.get("cordon"), engines.get(anchor)
-            if not ours or not theirs:
-                problems.append(f"{build} {workload}: no line for "
-                                f"{'cordon' if not ours else anchor}")
-                continue
-            same = ours["decisions_sha256"] == theirs["decisions_sha256"]
-            if not same:
-                problems.append(f"{build} {workload}: DECISIONS DIFFER (cordon "
-                                f"{ours['allow']} allow / {ours.get('failures', 0)} failures, "
-                                f"{anchor} {theirs['allow']} allow / "
-                                f"{theirs.get('failures', 0)} failures)")
-            agree = (f"agree ({ours['allow']} allow of {ours['requests']})" if same
-                     else "**DIFFER**")
-            print(f"| {workload} | {ours['requests']:,} | {ours['samples']:,} / "
-                  f"{theirs['samples']:,} | {micro(ours['p50_ns'])} | {micro(theirs['p50_ns'])} | "
-                  f"{ratio(theirs['p50_ns'], ours['p50_ns'])} | {micro(ours['p99_ns'])} | "
-                  f"{micro(theirs['p99_ns'])} | {ratio(theirs['p99_ns'], ours['p99_ns'])} | "
-                  f"{mib(ours['peak_rss_kb'])} | {mib(theirs['peak_rss_kb'])} | {agree} |")
-        print()
-        forms = {(l["engine"], l.get("form")) for l in results if l["build"] == build
-                 and l.get("form")}
-        for engine, form in sorted(forms):
-            print(f"- {engine}: fastest form {form}")
-        sizes = {}
-        for line in results:
-            if line["build"] == build and "module_bytes" in line:
-                sizes[line["engine"]] = line["module_bytes"]
-        for engine, size in sizes.items():
-            print(f"- module size, {engine}: {size:,} bytes ({size / 1e6:.2f} MB)")
-        if "cordon" in sizes and anchor in sizes:
-            print(f"- module size ratio: cordon's is {sizes['cordon'] / sizes[anchor]:.2f} of "
-                  f"{anchor}'s")
-        loads = [l["loadavg_1m"] for l in results if l["build"] == build and "loadavg_1m" in l]
-        if loads:
-            print(f"- 1-minute load average during the runs: {min(loads):.2f} to {max(loads):.2f}")
+        if not extras_only:
+            table(build, ANCHORS[build], rows, problems)
+        extras(build, results)
         print()
     for line in breakdowns:
         parts = {k: v for k, v in line.items() if isinstance(v, dict)}
-        text = ", ".join(f"{k} {micro(v['p50_ns'])}" for k, v in parts.items())
+        text = "; ".join(f"{k} {duration(v['p50_ns'])}" for k, v in parts.items())
         print(f"- where cordon's time goes ({line['build']}, {line['workload']}, p50 per call, "
               f"call JSON {line['call_json_bytes_mean']:,} bytes): {text}")
-    if breakdowns:
-        print()
     for problem in problems:
         print(f"!!! {problem}")
     return 1 if problems else 0

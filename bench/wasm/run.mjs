@@ -88,10 +88,21 @@ function loadWorkload(folder) {
   return {name: workload.name, sets};
 }
 
-// "allow", "deny", or "failure" for an answer the engine could not decide.
+// One letter per request, as every runner writes it (bench/README.md): A allow, D deny,
+// E no decision (the engine answered {type: "failure"}).
 function decisionOf(answer) {
-  if (answer && answer.type === 'success') return answer.response.decision;
-  return 'failure';
+  if (answer && answer.type === 'success') return answer.response.decision === 'allow' ? 'A' : 'D';
+  return 'E';
+}
+
+// 64-bit FNV-1a of the decision letters, as the native runners compute it.
+function fnv1a64(text) {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) {
+    h ^= BigInt(text.charCodeAt(i));
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, '0');
 }
 
 // A fixed pseudo-random order of all calls (mulberry32, seed 1), so that a timed run which
@@ -182,22 +193,29 @@ async function main() {
   const prepareMs = Number(process.hrtime.bigint() - prepareStarted) / 1e6;
 
   // Warm-up round, in request order: it also gives the decisions.
-  const decisions = calls.map((call) => decisionOf(engine.statefulIsAuthorized(call)));
-  const hash = createHash('sha256');
-  for (const decision of decisions) hash.update(decision + '\n');
+  const decisions = calls.map((call) => decisionOf(engine.statefulIsAuthorized(call))).join('');
 
   const order = shuffled(calls.length);
   const sorted = measure(engine.statefulIsAuthorized, calls, order, options);
+  const peakRssKb = process.resourceUsage().maxRSS;
+  const count = (letter) => decisions.split(letter).length - 1;
   const line = {
     build: 'wasm',
     engine: options.engine,
+    call: 'statefulIsAuthorized',
     workload: workload.name,
+    sets: workload.sets.length,
     requests: calls.length,
+    batch: options.batch,
     ...statistics(sorted),
-    peak_rss_kb: process.resourceUsage().maxRSS,
-    decisions_sha256: hash.digest('hex'),
-    allow: decisions.filter((d) => d === 'allow').length,
-    failures: decisions.filter((d) => d === 'failure').length,
+    peak_rss_kb: peakRssKb,
+    peak_rss_kib: peakRssKb,
+    allow: count('A'),
+    deny: count('D'),
+    not_built: count('E'),
+    decisions_sha256: createHash('sha256').update(decisions).digest('hex'),
+    decisions_fnv1a64: fnv1a64(decisions),
+    decisions,
     prepare_ms: Math.round(prepareMs * 10) / 10,
     module_bytes: statSync(engine.wasmFile).size,
     module_file: engine.wasmFile,
