@@ -60,17 +60,25 @@ class Cedarpy:
         self.version = getattr(cedarpy, "__version__", None) or _dist_version("cedarpy")
 
     def prepare(self, policies, entities_text):
-        """The pre-parsed handles of one set: (policy set, entities)."""
+        """The pre-parsed handles of one set: (policy set, entities), and the entities'
+        text for the like-for-like reference form."""
         return (self.cedarpy.PolicySet.from_str(policies),
-                self.cedarpy.Entities.from_json_str(entities_text))
+                self.cedarpy.Entities.from_json_str(entities_text), entities_text)
 
     def call(self, prepared):
-        policy_set, entities = prepared
+        policy_set, entities, _ = prepared
         is_authorized = self.cedarpy.is_authorized
         return lambda request: is_authorized(request, policy_set, entities)
 
+    def reference(self, prepared):
+        """Not a fastest form: entities passed as JSON text, parsed on every call, as
+        cordon.Engine does (and cedar-wasm must), for a like-for-like figure."""
+        policy_set, _, entities_text = prepared
+        is_authorized = self.cedarpy.is_authorized
+        return lambda request: is_authorized(request, policy_set, entities_text)
+
     def batch(self, prepared):
-        policy_set, entities = prepared
+        policy_set, entities, _ = prepared
         is_authorized_batch = self.cedarpy.is_authorized_batch
         return lambda requests: is_authorized_batch(requests, policy_set, entities)
 
@@ -127,24 +135,37 @@ def percentile(ordered, p):
     return ordered[rank - 1]
 
 
-def statistics(samples):
+def statistics(measured):
+    samples, rounds = measured
     ordered = sorted(samples)
-    return {"samples": len(ordered), "p50_ns": round(percentile(ordered, 0.5)),
+    if not ordered:
+        return {"samples": 0, "rounds": rounds, "p50_ns": None, "p99_ns": None, "mean_ns": None}
+    return {"samples": len(ordered), "rounds": rounds, "p50_ns": round(percentile(ordered, 0.5)),
             "p99_ns": round(percentile(ordered, 0.99)),
             "mean_ns": round(sum(ordered) / len(ordered))}
 
 
-def measure(sample, items, order, seconds, max_samples):
-    """sample(item) -> nanoseconds per decision, taken over `order` round after round until
-    the time budget or the sample count is spent."""
+def measure(sample, items, order, seconds, max_samples, whole_rounds=True):
+    """sample(item) -> nanoseconds per decision, going round `order` again and again. With
+    whole_rounds (the method of every runner, bench/README.md) it stops at the end of the
+    first round after which the time budget is spent or max_samples are taken, so every
+    request has as many samples; without, as soon as either is reached.
+    Returns (samples, rounds)."""
     budget = int(seconds * 1e9)
     samples = []
-    started = time.perf_counter_ns()
-    while True:
+    rounds = 0
+    counter = time.perf_counter_ns
+    started = counter()
+    while order:
         for index in order:
             samples.append(sample(items[index]))
-            if len(samples) >= max_samples or time.perf_counter_ns() - started >= budget:
-                return samples
+            if not whole_rounds and (len(samples) >= max_samples or
+                                     counter() - started >= budget):
+                return samples, rounds + 1
+        rounds += 1
+        if len(samples) >= max_samples or counter() - started >= budget:
+            break
+    return samples, rounds
 
 
 def per_call_sampler(batch_size):
@@ -171,10 +192,10 @@ def batch_sampler(batch_size):
     return sample
 
 
-def shuffled(count):
-    """A fixed pseudo-random order of all calls, so that a run ending mid-round has sampled
-    an unbiased part of the workload."""
-    order = list(range(count))
+def shuffled(indices):
+    """A fixed pseudo-random order of calls, for the reference form and the --breakdown
+    parts, which may end in the middle of a round: so they sample an unbiased part."""
+    order = list(indices)
     random.Random(1).shuffle(order)
     return order
 
@@ -196,7 +217,7 @@ def main():
     # Prepare, untimed: pre-parsed policies (and entities where the engine can), and every
     # request dict with its set's per-call and per-batch functions.
     prepare_started = time.perf_counter()
-    per_call, per_batch, requests, prepare_failures = [], [], [], []
+    per_call, per_batch, reference, requests, prepare_failures = [], [], [], [], []
     for index, entry in enumerate(sets):
         try:
             prepared = engine.prepare(entry["policies"], entry["entities_text"])
@@ -209,6 +230,8 @@ def main():
             per_call.append((engine.call(prepared) if prepared else None, call))
             per_batch.append((engine.batch(prepared) if prepared else None,
                               [call] * args.batch))
+            if hasattr(engine, "reference"):
+                reference.append((engine.reference(prepared) if prepared else None, call))
     prepare_ms = (time.perf_counter() - prepare_started) * 1000
 
     # Warm-up round in request order; it also gives the decisions.
@@ -223,7 +246,8 @@ def main():
     decisions = "".join(letters)
 
     # Only calls that decide are timed (an exception is not a decision).
-    order = [i for i in shuffled(len(per_call)) if decisions[i] != "E"]
+    # Timed: every decided request (an undecided one, E, is not timed), in order.
+    order = [i for i, letter in enumerate(decisions) if letter != "E"]
     forms = {}
     if order:
         forms["per-call"] = statistics(
@@ -232,7 +256,13 @@ def main():
         forms["batch"] = statistics(
             measure(batch_sampler(args.batch), per_batch, order, args.seconds,
                     args.max_samples))
-    best = min(forms, key=lambda form: forms[form]["p50_ns"]) if forms else None
+    if order and reference:
+        # Informational and slow (entities parsed on every call): may stop mid-round.
+        forms["reference: per-call, entities as JSON text"] = statistics(
+            measure(per_call_sampler(args.batch), reference, shuffled(order), args.seconds,
+                    args.max_samples, whole_rounds=False))
+    fastest = {form: figures for form, figures in forms.items() if form in ("per-call", "batch")}
+    best = min(fastest, key=lambda form: forms[form]["p50_ns"]) if fastest else None
 
     peak_rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     line = {
@@ -242,7 +272,9 @@ def main():
         "workload": name,
         "sets": len(sets),
         "requests": len(requests),
+        "timed_requests": len(order),
         "batch": args.batch,
+        "seconds": args.seconds,
         **({key: value for key, value in forms[best].items()} if best else
            {"samples": 0, "p50_ns": None, "p99_ns": None, "mean_ns": None}),
         "peak_rss_kb": peak_rss_kb,
@@ -265,7 +297,8 @@ def main():
     print(json.dumps(line), flush=True)
 
     if args.breakdown and args.engine == "cordon":
-        print(json.dumps(breakdown(engine, name, sets, order, per_call, args)), flush=True)
+        print(json.dumps(breakdown(engine, name, sets, shuffled(order), per_call, args)),
+              flush=True)
 
 
 def breakdown(engine, name, sets, order, per_call, args):
@@ -277,6 +310,9 @@ def breakdown(engine, name, sets, order, per_call, args):
     from cordon import authorize
     items, texts, bare, answers = [], [], [], []
     for fn, call in per_call:
+        if fn is None:  # a set the engine refused: never in `order`
+            items.append(None), texts.append(None), bare.append(None), answers.append(None)
+            continue
         engine_obj = fn.__self__
         members, _ = authorize._request_json(call)
         text = "{" + members + "," + engine_obj._shared + "}"
@@ -289,7 +325,7 @@ def breakdown(engine, name, sets, order, per_call, args):
     def part(fn, inputs):
         wrapped = [(fn, x) for x in inputs]
         return statistics(measure(per_call_sampler(args.batch), wrapped, order, args.seconds,
-                                  args.max_samples))
+                                  args.max_samples, whole_rounds=False))
 
     def native(item):
         store_call, text = item
@@ -298,7 +334,8 @@ def breakdown(engine, name, sets, order, per_call, args):
     from cordon.results import AuthzResult
     return {
         "build": "python", "engine": "cordon", "workload": name, "breakdown": True,
-        "call_json_bytes_mean": round(sum(len(t) for _, t in texts) / len(texts)),
+        "call_json_bytes_mean": round(sum(len(t[1]) for t in texts if t) /
+                                      max(1, sum(1 for t in texts if t))),
         "request_json": part(authorize._request_json, items),
         "native_call": part(native, texts),
         "decode_answer": part(lambda text: AuthzResult(authorize._decode(text), None), answers),

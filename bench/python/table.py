@@ -81,6 +81,14 @@ def extras(build, results):
         calls.setdefault((line["engine"], line.get("call")), []).append(line["workload"])
     for (engine, call), workloads in sorted(calls.items(), key=lambda item: str(item[0])):
         print(f"- {engine} measured as {call} on {', '.join(workloads)}")
+    ours = {line["workload"]: line for line in mine if line["engine"] == "cordon"}
+    for line in mine:
+        for form, figures in (line.get("forms") or {}).items():
+            if form.startswith("reference") and line["workload"] in ours:
+                mine_p50 = ours[line["workload"]]["p50_ns"]
+                print(f"- {line['workload']}: {line['engine']} {form[len('reference: '):]}: "
+                      f"p50 {duration(figures['p50_ns'])}, p99 {duration(figures['p99_ns'])}; "
+                      f"speed-up of cordon against it {ratio(figures['p50_ns'], mine_p50)} (p50)")
     sizes = {line["engine"]: line["module_bytes"] for line in mine if "module_bytes" in line}
     for engine, size in sizes.items():
         print(f"- module size, {engine}: {size:,} bytes ({size / 1e6:.2f} MB)")

@@ -11,7 +11,8 @@
 // Options: --seconds S (timed budget, default 1), --max-samples N (default 200000),
 // --batch B (calls per sample, default 16), --breakdown (cordon only: also one line
 // splitting a call into JSON.stringify, the core call and JSON.parse, and the core call
-// with and without the entities).
+// with and without the entities; these parts go round the requests in a fixed shuffled
+// order and may stop mid-round).
 import {createHash} from 'node:crypto';
 import {readFileSync, statSync} from 'node:fs';
 import {loadavg} from 'node:os';
@@ -105,10 +106,10 @@ function fnv1a64(text) {
   return h.toString(16).padStart(16, '0');
 }
 
-// A fixed pseudo-random order of all calls (mulberry32, seed 1), so that a timed run which
-// ends in the middle of a round has sampled an unbiased part of the workload.
-function shuffled(count) {
-  const order = Array.from({length: count}, (_, i) => i);
+// A fixed pseudo-random order of calls (mulberry32, seed 1), for the --breakdown parts, which
+// may end in the middle of a round: so they sample an unbiased part of the workload.
+function shuffled(indices) {
+  const order = indices.slice();
   let state = 1;
   const next = () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -116,7 +117,7 @@ function shuffled(count) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  for (let i = count - 1; i > 0; i--) {
+  for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
@@ -130,34 +131,46 @@ function percentile(sorted, p) {
   return sorted[rank - 1];
 }
 
-// Samples of `batch` consecutive calls fn(calls[i]) each, in `order`, round after round,
-// until the budget is spent: the mean nanoseconds per call of each sample.
-function measure(fn, calls, order, options) {
+// Samples of `batch` consecutive calls fn(calls[i]) each, going round `order` again and
+// again: the mean nanoseconds per call of each sample. With wholeRounds (the method of every
+// runner, bench/README.md) it stops at the end of the first round after which the time
+// budget is spent or maxSamples are taken, so every request has as many samples; without,
+// as soon as either is reached. Returns {sorted, rounds}.
+function measure(fn, calls, order, options, wholeRounds = true) {
   const budgetNs = BigInt(Math.round(options.seconds * 1e9));
-  const samples = new Float64Array(options.maxSamples);
   const batch = options.batch;
-  let count = 0;
+  const samples = [];
+  let rounds = 0;
   let sink = 0;
   const started = process.hrtime.bigint();
-  outer: for (;;) {
+  for (;;) {
     for (const index of order) {
       const call = calls[index];
       const t0 = process.hrtime.bigint();
       for (let k = 0; k < batch; k++) sink ^= fn(call) === undefined ? 1 : 0;
       const t1 = process.hrtime.bigint();
-      samples[count++] = Number(t1 - t0) / batch;
-      if (count >= options.maxSamples || t1 - started >= budgetNs) break outer;
+      samples.push(Number(t1 - t0) / batch);
+      if (!wholeRounds && (samples.length >= options.maxSamples || t1 - started >= budgetNs)) {
+        return {sorted: Float64Array.from(samples).sort(), rounds: rounds + 1};
+      }
+    }
+    rounds++;
+    if (samples.length >= options.maxSamples ||
+        process.hrtime.bigint() - started >= budgetNs || order.length === 0) {
+      break;
     }
   }
   if (sink === -1) console.error('unreachable');  // keeps the answers observable
-  return samples.slice(0, count).sort();
+  return {sorted: Float64Array.from(samples).sort(), rounds};
 }
 
-function statistics(sorted) {
+function statistics({sorted, rounds}) {
+  if (sorted.length === 0) return {samples: 0, rounds, p50_ns: null, p99_ns: null, mean_ns: null};
   let sum = 0;
   for (const x of sorted) sum += x;
   return {
     samples: sorted.length,
+    rounds,
     p50_ns: Math.round(percentile(sorted, 0.5)),
     p99_ns: Math.round(percentile(sorted, 0.99)),
     mean_ns: Math.round(sum / sorted.length),
@@ -195,8 +208,10 @@ async function main() {
   // Warm-up round, in request order: it also gives the decisions.
   const decisions = calls.map((call) => decisionOf(engine.statefulIsAuthorized(call))).join('');
 
-  const order = shuffled(calls.length);
-  const sorted = measure(engine.statefulIsAuthorized, calls, order, options);
+  // Timed: every decided request (an undecided one, E, is not timed), in order.
+  const timed = [];
+  for (let i = 0; i < calls.length; i++) if (decisions[i] !== 'E') timed.push(i);
+  const timing = measure(engine.statefulIsAuthorized, calls, timed, options);
   const peakRssKb = process.resourceUsage().maxRSS;
   const count = (letter) => decisions.split(letter).length - 1;
   const line = {
@@ -206,8 +221,10 @@ async function main() {
     workload: workload.name,
     sets: workload.sets.length,
     requests: calls.length,
+    timed_requests: timed.length,
     batch: options.batch,
-    ...statistics(sorted),
+    seconds: options.seconds,
+    ...statistics(timing),
     peak_rss_kb: peakRssKb,
     peak_rss_kib: peakRssKb,
     allow: count('A'),
@@ -227,7 +244,7 @@ async function main() {
   console.log(JSON.stringify(line));
 
   if (options.breakdown && options.engine === 'cordon') {
-    console.log(JSON.stringify(breakdown(engine, workload.name, calls, order, options)));
+    console.log(JSON.stringify(breakdown(engine, workload.name, calls, shuffled(timed), options)));
   }
 }
 
@@ -239,7 +256,7 @@ function breakdown(engine, workloadName, calls, order, options) {
   const texts = calls.map((call) => JSON.stringify(call));
   const answers = texts.map((text) => engine.statefulIsAuthorizedJson(text));
   const noEntities = calls.map((call) => JSON.stringify({...call, entities: []}));
-  const part = (fn, inputs) => statistics(measure(fn, inputs, order, options));
+  const part = (fn, inputs) => statistics(measure(fn, inputs, order, options, false));
   return {
     build: 'wasm',
     engine: 'cordon',
