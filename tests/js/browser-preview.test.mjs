@@ -1,0 +1,346 @@
+// The browser preview (wasm/preview/) in Chromium through Playwright, used as a policy author
+// would: edit a policy and see the decision change, break one and see the error at its line
+// and column, load the elaygent bundle and decide routes, scrub payloads, read the access
+// matrix, and keep deciding once the browser is offline. The page is served by a static file
+// server started here (node:http, the repository root), as `python3 -m http.server` would.
+// Screenshots go to $CORDON_TEST_OUTPUT/cordon-preview-screens/ (else the temporary folder).
+//
+// Needs Debian's Chromium (/usr/bin/chromium) and playwright-core (a devDependency at the
+// repository root); without them the test fails rather than skips.
+import assert from 'node:assert/strict';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {createServer} from 'node:http';
+import {createRequire} from 'node:module';
+import {tmpdir} from 'node:os';
+import {extname, join, normalize, resolve, sep} from 'node:path';
+import {after, before, test} from 'node:test';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+
+const REPO = resolve(process.env.CORDON_REPO_ROOT ?? fileURLToPath(new URL('../../', import.meta.url)));
+const SCREENS = join(process.env.CORDON_TEST_OUTPUT ?? tmpdir(), 'cordon-preview-screens');
+const CHROMIUM = '/usr/bin/chromium';
+const ELAYGENT = join(REPO, 'policies', 'elaygent');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json; charset=utf-8',
+};
+
+// A static file server over the repository root, like `python3 -m http.server`.
+function startServer() {
+  const server = createServer((request, response) => {
+    const url = new URL(request.url, 'http://localhost');
+    let path = normalize(join(REPO, decodeURIComponent(url.pathname)));
+    if (path !== REPO && !path.startsWith(REPO + sep)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      if (statSync(path).isDirectory()) path = join(path, 'index.html');
+      const body = readFileSync(path);
+      response.writeHead(200, {'Content-Type': TYPES[extname(path)] ?? 'text/plain; charset=utf-8'});
+      response.end(body);
+    } catch {
+      response.writeHead(404).end('not found');
+    }
+  });
+  return new Promise((resolveServer) => {
+    server.listen(0, '127.0.0.1', () => resolveServer(server));
+  });
+}
+
+let server;
+let browser;
+let userDataDir;
+let context;
+let page;
+let origin;
+const requests = [];  // every URL the page asked for
+const failed = [];    // requests that failed
+const consoleErrors = [];
+
+before(async () => {
+  const {chromium} = createRequire(join(REPO, 'package.json'))('playwright-core');
+  mkdirSync(SCREENS, {recursive: true});
+  console.log(`# screenshots: ${SCREENS}`);
+  server = await startServer();
+  origin = `http://127.0.0.1:${server.address().port}`;
+  userDataDir = mkdtempSync(join(tmpdir(), 'cordon-preview-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: {width: 1280, height: 900},
+  });
+  browser = context;
+  page = context.pages()[0] ?? await context.newPage();
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('requestfailed', (request) => failed.push(request.url()));
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  await page.goto(`${origin}/wasm/preview/`);
+  await page.waitForSelector('body[data-ready=true]', {timeout: 60000});
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((done) => server ? server.close(done) : done());
+  if (userDataDir) rmSync(userDataDir, {recursive: true, force: true});
+});
+
+async function screenshot(name) {
+  await page.screenshot({path: join(SCREENS, `${name}.png`), fullPage: true});
+}
+
+async function tab(name) {
+  await page.click(`#tab-${name}`);
+}
+
+// Line and column (1-based, in code points) of an offset, as the engine counts them.
+function lineColumn(text, offset) {
+  const before = text.slice(0, offset).split('\n');
+  return {line: before.length, column: [...before[before.length - 1]].length + 1};
+}
+
+const ENTITIES_EXAMPLE = JSON.stringify([
+  {uid: {type: 'User', id: 'dana'}, attrs: {tenant: 'clinic-7', suspended: false},
+   parents: [{type: 'Role', id: 'staff'}]},
+  {uid: {type: 'Role', id: 'staff'}, attrs: {}, parents: []},
+  {uid: {type: 'Appointment', id: 'a-19'}, attrs: {tenant: 'clinic-7'}, parents: []},
+], null, 2);
+
+test('the page loads everything from its own server and decides the starting request', async () => {
+  assert.ok(requests.length > 0);
+  for (const url of requests) assert.ok(url.startsWith(`${origin}/`), `a request left the server: ${url}`);
+  assert.ok(requests.some((url) => url.endsWith('/wasm/dist/cordon-core.wasm')), requests.join('\n'));
+  assert.ok(requests.some((url) => url.endsWith('/policies/elaygent/bundle.json')));
+  assert.deepEqual(failed, []);
+  assert.match(await page.textContent('#status'), /^cordon \d+\.\d+\.\d+ \(WebAssembly\) loaded/);
+  assert.equal(await page.textContent('#decision'), 'ALLOW');
+  assert.match(await page.textContent('#cedar-details'), /policy0 @id\("staff-read-own-tenant"\)/);
+  await screenshot('01-cedar-allow');
+});
+
+test('editing a policy changes the decision from allow to deny, naming the forbid', async () => {
+  await tab('cedar');
+  const policies = await page.inputValue('#policies-text');
+  await page.fill('#policies-text', `${policies}
+
+@id("appointments-read-only-on-weekdays")
+forbid (principal, action == Action::"read", resource is Appointment)
+unless { context has weekday && context.weekday };`);
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'DENY');
+  const details = await page.textContent('#cedar-details');
+  assert.match(details, /policy2 @id\("appointments-read-only-on-weekdays"\) — forbid at line 8, column 1/);
+  // The determining policy's first line is marked in the editor's gutter.
+  assert.equal(await page.textContent('#panel-cedar .editor[data-for=policies-text] .gutter .mark-deny'), '8');
+
+  // A request with the context that lifts the forbid: allow again, by policy0.
+  const request = JSON.parse(await page.inputValue('#request-text'));
+  await page.fill('#request-text', JSON.stringify({...request, context: {weekday: true}}, null, 2));
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ALLOW');
+  await page.fill('#request-text', JSON.stringify(request, null, 2));
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'DENY');
+  await screenshot('02-cedar-deny');
+  await page.fill('#policies-text', policies);
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ALLOW');
+});
+
+test('a broken policy shows the parse error at its line and column, and puts the caret there', async () => {
+  await tab('cedar');
+  const policies = await page.inputValue('#policies-text');
+  const broken = policies.replace('resource.tenant == principal.tenant', 'resource.tenant = principal.tenant');
+  assert.notEqual(broken, policies);
+  await page.fill('#policies-text', broken);
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ERROR: deny');
+  const offset = broken.indexOf(' = ') + 1;
+  const {line, column} = lineColumn(broken, offset);
+  const error = await page.textContent('#cedar-details .errors li');
+  assert.ok(error.startsWith(`Policies, line ${line}, column ${column}: parse error: `), error);
+  assert.match(error, /`=` is not an operator/);
+  assert.equal(
+      await page.textContent('#panel-cedar .editor[data-for=policies-text] .gutter .mark-error'), String(line));
+  assert.equal(await page.locator('#panel-cedar .editor[data-for=policies-text] .band.mark-error').count(), 1);
+  await page.click('#cedar-details .errors a.location');
+  const caret = await page.evaluate(() => {
+    const textarea = document.querySelector('#policies-text');
+    return {focused: document.activeElement === textarea, start: textarea.selectionStart, end: textarea.selectionEnd};
+  });
+  assert.deepEqual(caret, {focused: true, start: offset, end: offset});
+  await screenshot('03-cedar-parse-error');
+
+  // Entities that are not JSON: the location comes from the browser's JSON reader.
+  await page.fill('#policies-text', policies);
+  await page.fill('#entities-text', ENTITIES_EXAMPLE.replace('"suspended": false', '"suspended": flase'));
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ERROR: deny');
+  assert.match(await page.textContent('#cedar-details .errors li'), /The entities is not JSON/);
+  await page.fill('#entities-text', ENTITIES_EXAMPLE);
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ALLOW');
+});
+
+const ROUTE_EXAMPLES = readFileSync(join(ELAYGENT, 'examples', 'routes.jsonl'), 'utf8')
+                           .split('\n').filter((line) => line.trim()).map((line) => JSON.parse(line));
+
+async function routeExample(predicate) {
+  const index = ROUTE_EXAMPLES.findIndex(predicate);
+  assert.ok(index >= 0);
+  await page.selectOption('#route-example', String(index));
+  return ROUTE_EXAMPLES[index];
+}
+
+test('the elaygent bundle decides routes: 403 for another tenant, 302 for a disabled user', async () => {
+  assert.match(await page.textContent('#bundle-status'), /^elaygent \S+ · elaygent \(policies\/elaygent\/\)/);
+  await tab('route');
+  await routeExample((r) => r.path === '/api/tenants/bright/dashboard' && r.session?.user === 'pat');
+  await page.waitForFunction(() => document.querySelector('#route-decision').textContent === 'DENY 403');
+  assert.equal(await page.textContent('#route-matched'), 'GET /api/tenants/:tenantId/dashboard');
+  assert.match(await page.textContent('#route-determining'), /tenant-scope-reasserted forbid/);
+  await screenshot('04-route-403');
+
+  // Typing the user's own tenant into the path allows it.
+  await page.fill('#route-path', '/api/tenants/acme/dashboard');
+  await page.waitForFunction(() => document.querySelector('#route-decision').textContent === 'ALLOW 200');
+  assert.match(await page.textContent('#route-determining'), /staff-own-tenant-operator-surface permit/);
+
+  await routeExample((r) => r.session?.status === 'disabled');
+  await page.waitForFunction(
+      () => document.querySelector('#route-decision').textContent === 'DENY 302 → /login?reason=disabled');
+  assert.match(await page.textContent('#route-details'), /revoke session/);
+  assert.match(await page.textContent('#route-determining'), /disabled-user-signed-out forbid/);
+  await screenshot('05-route-302');
+
+  // A determining policy opens in the bundle's file editor, caret on its @id line.
+  await page.click('#route-determining a');
+  assert.equal(await page.getAttribute('#tab-bundle', 'aria-selected'), 'true');
+  const file = await page.inputValue('#bundle-file');
+  const text = readFileSync(join(ELAYGENT, file), 'utf8');
+  const start = await page.evaluate(() => document.querySelector('#bundle-text').selectionStart);
+  assert.ok(text.slice(start).startsWith('@id("disabled-user-signed-out")'), text.slice(start, start + 40));
+});
+
+test('a bundle file edited into an error is located by file, line and column; routes keep the last bundle', async () => {
+  await tab('bundle');
+  await page.selectOption('#bundle-file', 'access.cedar');
+  const text = await page.inputValue('#bundle-text');
+  const anchor = 'permit (principal in Role::"staff", action';
+  assert.ok(text.includes(anchor));
+  const broken = text.replace(anchor, 'permit (principal in Role::"staff" = action');
+  await page.fill('#bundle-text', broken);
+  await page.waitForSelector('#bundle-load-result.error');
+  const {line, column} = lineColumn(broken, broken.indexOf('" = action') + 2);
+  const error = await page.textContent('#bundle-load-result li');
+  assert.ok(error.startsWith(`access.cedar, line ${line}, column ${column}: parse error:`), error);
+  assert.equal(await page.textContent('#panel-bundle .gutter .mark-error'), String(line));
+  assert.match(await page.textContent('#bundle-status'), /last bundle that loaded/);
+  await page.click('#bundle-load-result a.location');
+  assert.equal(await page.evaluate(() => document.querySelector('#bundle-text').selectionStart),
+               broken.indexOf('" = action') + 2);
+  await screenshot('06-bundle-error');
+
+  await tab('route');
+  await routeExample((r) => r.path === '/api/tenants/bright/dashboard' && r.session?.user === 'pat');
+  await page.waitForFunction(() => document.querySelector('#route-decision').textContent === 'DENY 403');
+
+  await tab('bundle');
+  await page.click('#bundle-revert');
+  await page.waitForSelector('#bundle-load-result.ok');
+  assert.equal(await page.inputValue('#bundle-text'), text);
+});
+
+test('a field mask and a telemetry scrub highlight what was removed and masked', async () => {
+  await tab('scrub');
+  await page.check('input[name=scrub-mode][value=mask]');
+  await page.selectOption('#scrub-example', 'examples/dashboard.json');
+  await page.selectOption('#scrub-profile', 'dashboard');
+  await page.selectOption('#scrub-surface', 'mobile');
+  await page.waitForSelector('#scrub-original .json-line.removed');
+  assert.match(await page.textContent('#scrub-summary'), /^6 removed, 0 masked/);
+  const removed = await page.$$eval('#scrub-original .json-line.removed[data-pointer]', (lines) => lines.map((l) => l.dataset.pointer));
+  assert.deepEqual(removed.sort(), ['/integrations/twilio_auth_token', '/integrations/vapi_api_key',
+    '/leads/0/per_lead_value', '/leads/1/per_lead_value', '/revenue_at_risk', '/won_revenue']);
+  const scrubbed = await page.textContent('#scrub-result');
+  assert.doesNotMatch(scrubbed, /revenue_at_risk|vapi_api_key/);
+  assert.match(scrubbed, /"missed_calls": 37/);
+  await screenshot('07-scrub-mask');
+
+  // A platform administrator sees the financial fields: only the secrets go.
+  await page.fill('#scrub-viewer', JSON.stringify({user: 'opal', roles: ['platform_admin'], tenant: 'elaygent', status: 'active'}));
+  await page.waitForFunction(() => /^2 removed/.test(document.querySelector('#scrub-summary').textContent));
+
+  await page.check('input[name=scrub-mode][value=telemetry]');
+  await page.selectOption('#scrub-profile', 'error-monitoring');
+  await page.waitForFunction(() => document.querySelector('#scrub-result .json-line.masked') !== null);
+  const replaced = await page.$$eval('#scrub-result .json-line.masked[data-pointer]', (lines) => lines.map((l) => l.dataset.pointer));
+  assert.ok(replaced.includes('/request/headers/Authorization'), replaced.join(' '));
+  assert.ok(replaced.includes('/message'), replaced.join(' '));
+  const removedTelemetry = await page.$$eval('#scrub-original .json-line.removed[data-pointer]', (lines) => lines.map((l) => l.dataset.pointer));
+  assert.ok(removedTelemetry.includes('/extra/caller_number'), removedTelemetry.join(' '));
+  const result = await page.textContent('#scrub-result');
+  assert.doesNotMatch(result, /jane\.doe@example\.com|eyJhbGciOiJIUzI1NiJ9/);
+  assert.match(await page.textContent('#scrub-original'), /jane\.doe@example\.com/);
+  await screenshot('08-scrub-telemetry');
+});
+
+test('the matrix shows the engine\'s cells for each route and role', async () => {
+  // The same engine in Node gives the expected matrix.
+  const cordon = await import(pathToFileURL(join(REPO, 'wasm', 'dist', 'cordon.mjs')).href);
+  const manifest = JSON.parse(readFileSync(join(ELAYGENT, 'bundle.json'), 'utf8'));
+  const files = {'bundle.json': readFileSync(join(ELAYGENT, 'bundle.json'), 'utf8')};
+  for (const key of ['policies', 'entities', 'routes', 'fields', 'scrub', 'tables', 'examples']) {
+    for (const path of [manifest[key]].flat().filter(Boolean)) files[path] = readFileSync(join(ELAYGENT, path), 'utf8');
+  }
+  const loaded = cordon.loadBundle({files});
+  assert.equal(loaded.type, 'success', JSON.stringify(loaded));
+  const expected = loaded.bundle.matrix({surface: 'mobile'}).matrix;
+  loaded.bundle.dispose();
+
+  await tab('matrix');
+  await page.selectOption('#matrix-surface', 'mobile');
+  await page.waitForFunction(() => document.querySelector('#matrix-result p')?.textContent.includes('surface mobile'));
+  const shown = await page.$$eval('#matrix-table tbody tr', (rows) => rows.map((row) => ({
+    route: row.querySelector('th').textContent,
+    cells: [...row.querySelectorAll('td[class^=cell-]')].map((td) => td.className.slice(5)),
+  })));
+  assert.deepEqual(await page.$$eval('#matrix-table thead th', (ths) => ths.slice(2).map((th) => th.textContent)), expected.roles);
+  assert.deepEqual(shown, expected.routes.map((route, r) => ({route, cells: expected.cells[r]})));
+  assert.ok(shown.some((row) => row.cells.includes('allow')) && shown.some((row) => row.cells.includes('deny')));
+  await screenshot('09-matrix');
+});
+
+test('offline after load, editing still updates the decisions', async () => {
+  await context.setOffline(true);
+  const before = requests.length;
+  const failedBefore = failed.length;
+
+  await tab('cedar');
+  await page.fill('#entities-text', ENTITIES_EXAMPLE.replace('"suspended": false', '"suspended": true'));
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'DENY');
+  assert.match(await page.textContent('#cedar-details'), /policy1 @id\("no-suspended-users"\)/);
+  await page.fill('#entities-text', ENTITIES_EXAMPLE);
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ALLOW');
+
+  await tab('route');
+  await routeExample((r) => r.path === '/api/tenants/bright/dashboard' && r.session?.user === 'pat');
+  await page.waitForFunction(() => document.querySelector('#route-decision').textContent === 'DENY 403');
+  await page.fill('#route-path', '/api/tenants/acme/calls');
+  await page.waitForFunction(() => document.querySelector('#route-decision').textContent === 'ALLOW 200');
+
+  // Loading the default bundle again uses the copy fetched at start-up.
+  await page.click('#load-elaygent');
+  await page.waitForFunction(() => /^elaygent /.test(document.querySelector('#bundle-status').textContent));
+  await screenshot('10-offline');
+  assert.equal(requests.length, before, requests.slice(before).join('\n'));
+  assert.equal(failed.length, failedBefore);
+  await context.setOffline(false);
+});
+
+test('no script errors on the page', () => {
+  assert.deepEqual(consoleErrors, []);
+});

@@ -1,0 +1,808 @@
+// cordon policy preview. Every decision, error message and location comes from the engine
+// (the npm package's ES module, loaded as is); this file only gathers inputs, calls the
+// package and renders its answers. No network use after load: the module, the wasm and the
+// default bundle are fetched once at start-up, and everything else happens in memory.
+import {getCordonVersion, init, isAuthorized, loadBundle} from '../dist/cordon.mjs';
+
+const $ = (id) => document.getElementById(id);
+const ELAYGENT_URL = new URL('../../policies/elaygent/', import.meta.url);
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === 'class') node.className = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}
+
+// replaceChildren without the nulls (which it would write as the text "null").
+function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined));
+}
+
+function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+// ---- Editors: a textarea with line numbers, marked lines and a caret to put anywhere ----
+
+const LINE_HEIGHT = 18;  // px; preview.css uses the same, so line N sits at (N-1)*18
+const PADDING = 6;
+
+class Editor {
+  constructor(wrapper) {
+    this.textarea = wrapper.querySelector('textarea');
+    this.textarea.spellcheck = false;
+    this.textarea.wrap = 'off';
+    // The gutter's lines sit in an absolutely placed layer, so the textarea alone sets the height.
+    this.gutterLines = el('div', {class: 'gutter-lines'});
+    this.gutter = el('div', {class: 'gutter', 'aria-hidden': 'true'}, this.gutterLines);
+    this.minLines = Number(this.textarea.getAttribute('rows')) || 3;
+    this.maxLines = wrapper.classList.contains('tall') ? 40 : 24;
+    this.marks = el('div', {class: 'marks', 'aria-hidden': 'true'});
+    const code = el('div', {class: 'code'});
+    this.textarea.replaceWith(code);
+    code.append(this.marks, this.textarea);
+    wrapper.prepend(this.gutter);
+    this.lineMarks = new Map();  // line -> class
+    this.textarea.addEventListener('input', () => this.render());
+    this.textarea.addEventListener('scroll', () => this.syncScroll());
+    this.render();
+  }
+
+  get value() { return this.textarea.value; }
+  set value(text) {
+    this.textarea.value = text;
+    this.render();
+  }
+
+  // marks: [{line, kind, title}] with kind "error", "allow" or "deny".
+  setMarks(marks) {
+    this.lineMarks = new Map();
+    for (const mark of marks) {
+      if (!this.lineMarks.has(mark.line)) this.lineMarks.set(mark.line, mark);
+    }
+    this.render();
+  }
+
+  render() {
+    const lines = this.textarea.value.split('\n').length;
+    const gutter = [];
+    for (let line = 1; line <= lines; ++line) {
+      const mark = this.lineMarks.get(line);
+      gutter.push(el('div', mark ? {class: `mark-${mark.kind}`, title: mark.title ?? ''} : {},
+                     String(line)));
+    }
+    this.gutterLines.replaceChildren(...gutter);
+    // Grow with the text up to maxLines, then scroll; room for a horizontal scroll bar.
+    const shown = Math.min(this.maxLines, Math.max(this.minLines, lines));
+    const scrollBar = this.textarea.scrollWidth > this.textarea.clientWidth ? 16 : 0;
+    this.textarea.style.height = `${shown * LINE_HEIGHT + 2 * PADDING + scrollBar}px`;
+    this.marks.replaceChildren(...[...this.lineMarks.values()].map((mark) => el('div', {
+      class: `band mark-${mark.kind}`,
+      style: `top: ${PADDING + (mark.line - 1) * LINE_HEIGHT}px`,
+    })));
+    this.syncScroll();
+  }
+
+  syncScroll() {
+    this.gutterLines.style.transform = `translateY(${-this.textarea.scrollTop}px)`;
+    this.marks.style.transform =
+        `translate(${-this.textarea.scrollLeft}px, ${-this.textarea.scrollTop}px)`;
+  }
+
+  // The UTF-16 offset of (line, column), both 1-based; columns count code points, as the
+  // engine's locations do.
+  offsetOf(line, column) {
+    const lines = this.textarea.value.split('\n');
+    const index = Math.min(Math.max(line, 1), lines.length) - 1;
+    let offset = 0;
+    for (let i = 0; i < index; ++i) offset += lines[i].length + 1;
+    const codePoints = [...lines[index]];
+    const before = codePoints.slice(0, Math.max(column - 1, 0)).join('');
+    return offset + Math.min(before.length, lines[index].length);
+  }
+
+  goTo(line, column = 1) {
+    const offset = this.offsetOf(line, column);
+    this.textarea.focus();
+    this.textarea.setSelectionRange(offset, offset);
+    const top = PADDING + (line - 1) * LINE_HEIGHT;
+    const view = this.textarea.clientHeight;
+    if (top < this.textarea.scrollTop || top + LINE_HEIGHT > this.textarea.scrollTop + view) {
+      this.textarea.scrollTop = Math.max(0, top - view / 3);
+    }
+    this.syncScroll();
+  }
+}
+
+const editors = {};
+for (const wrapper of document.querySelectorAll('.editor')) {
+  editors[wrapper.dataset.for] = new Editor(wrapper);
+}
+
+// "line L, column C" as a link that puts the caret there.
+function locationLink(editor, line, column, prefix = '', beforeJump = null) {
+  return el('a', {
+    href: '#',
+    class: 'location',
+    onclick: (event) => {
+      event.preventDefault();
+      beforeJump?.();
+      editor.goTo(line, column);
+    },
+  }, `${prefix}line ${line}, column ${column}`);
+}
+
+// JSON.parse's error, with the line and column where V8 reports a position.
+function parseJson(text, what) {
+  try {
+    return {value: JSON.parse(text)};
+  } catch (error) {
+    let line = null;
+    let column = null;
+    const lineColumn = /line (\d+) column (\d+)/.exec(error.message);
+    const position = /at position (\d+)/.exec(error.message);
+    if (lineColumn) {
+      line = Number(lineColumn[1]);
+      column = Number(lineColumn[2]);
+    } else if (position) {
+      const before = text.slice(0, Number(position[1])).split('\n');
+      line = before.length;
+      column = [...before[before.length - 1]].length + 1;
+    } else if (/end of JSON input/.test(error.message)) {
+      const before = text.split('\n');
+      line = before.length;
+      column = [...before[before.length - 1]].length + 1;
+    }
+    return {error: {message: `${what} is not JSON: ${error.message}`, line, column}};
+  }
+}
+
+// A JSON error shown under its editor, with its location marked.
+function jsonErrorItem(editor, error) {
+  editor.setMarks(error.line ? [{line: error.line, kind: 'error', title: error.message}] : []);
+  return el('li', {class: 'error'},
+            error.line ? locationLink(editor, error.line, error.column) : null,
+            error.line ? ': ' : null, error.message);
+}
+
+// ---- Tabs ---------------------------------------------------------------------------------
+
+const tabs = [...document.querySelectorAll('[role=tab]')];
+function showTab(tab) {
+  for (const other of tabs) {
+    const selected = other === tab;
+    other.setAttribute('aria-selected', String(selected));
+    $(other.getAttribute('aria-controls')).hidden = !selected;
+  }
+  // Line bands are positioned from the textarea's scroll offsets, known only once visible.
+  for (const editor of Object.values(editors)) editor.syncScroll();
+}
+for (const tab of tabs) tab.addEventListener('click', () => showTab(tab));
+
+// ---- Cedar: isAuthorized on the three editors ---------------------------------------------
+
+// Where each policy of the text starts, with its effect and @id, to point at the determining
+// policies: the engine names them policy0..N by position. Only for display; the engine parses.
+function policySpans(text) {
+  const spans = [];
+  let start = -1;
+  let i = 0;
+  let line = 1;
+  let startLine = 1;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '\n') {
+      ++line;
+      ++i;
+    } else if (ch === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') ++i;
+    } else if (ch === '"') {
+      if (start < 0) [start, startLine] = [i, line];
+      ++i;
+      while (i < text.length && text[i] !== '"') {
+        if (text[i] === '\\') ++i;
+        else if (text[i] === '\n') ++line;
+        ++i;
+      }
+      ++i;
+    } else if (/\s/.test(ch)) {
+      ++i;
+    } else {
+      if (start < 0) [start, startLine] = [i, line];
+      if (ch === ';') {
+        const body = text.slice(start, i);
+        spans.push({
+          line: startLine,
+          effect: /\b(permit|forbid)\s*\(/.exec(body)?.[1] ?? null,
+          annotatedId: /@id\s*\(\s*"((?:[^"\\]|\\.)*)"\s*\)/.exec(body)?.[1] ?? null,
+        });
+        start = -1;
+      }
+      ++i;
+    }
+  }
+  return spans;
+}
+
+function decideCedar() {
+  const policiesEditor = editors['policies-text'];
+  const entitiesEditor = editors['entities-text'];
+  const requestEditor = editors['request-text'];
+  const details = [];
+  const entities = parseJson(entitiesEditor.value, 'The entities');
+  const request = parseJson(requestEditor.value, 'The request');
+  entitiesEditor.setMarks([]);
+  requestEditor.setMarks([]);
+  if (entities.error || request.error) {
+    policiesEditor.setMarks([]);
+    showCedar('failure', el('ul', {class: 'errors'},
+        entities.error ? jsonErrorItem(entitiesEditor, entities.error) : null,
+        request.error ? jsonErrorItem(requestEditor, request.error) : null));
+    return;
+  }
+  const call = {
+    ...(request.value && typeof request.value === 'object' ? request.value : {}),
+    policies: {staticPolicies: policiesEditor.value},
+    entities: entities.value,
+  };
+  const answer = isAuthorized(call);
+  const spans = policySpans(policiesEditor.value);
+  const spanOf = (id) => /^policy(\d+)$/.test(id) ? spans[Number(id.slice(6))] : undefined;
+
+  if (answer.type === 'failure') {
+    const marks = [];
+    const items = answer.errors.map((error) => {
+      // Policy text errors start with "line:col: "; others (entities, request) name their part.
+      const at = /^(\d+):(\d+): /.exec(error.message);
+      if (!at) return el('li', {class: 'error'}, error.message);
+      const [line, column] = [Number(at[1]), Number(at[2])];
+      marks.push({line, kind: 'error', title: error.message});
+      return el('li', {class: 'error'}, 'Policies, ', locationLink(policiesEditor, line, column),
+                ': ', error.message.slice(at[0].length));
+    });
+    policiesEditor.setMarks(marks);
+    showCedar('failure', el('ul', {class: 'errors'}, items));
+    return;
+  }
+
+  const {decision, diagnostics} = answer.response;
+  const marks = [];
+  if (diagnostics.reason.length) {
+    details.push(el('h3', {}, 'Determining policies'));
+    details.push(el('ul', {class: 'policies'}, diagnostics.reason.map((id) => {
+      const span = spanOf(id);
+      if (span) marks.push({line: span.line, kind: decision, title: `${id} determined the decision`});
+      return el('li', {class: `effect-${span?.effect ?? 'unknown'}`},
+                el('code', {}, id), span?.annotatedId ? ` @id("${span.annotatedId}")` : '',
+                span ? [' — ', span.effect ?? '', ' at ', locationLink(policiesEditor, span.line, 1)] : '');
+    })));
+  } else {
+    details.push(el('p', {class: 'muted'},
+        decision === 'deny' ? 'No policy permits this request: denied by default.' : ''));
+  }
+  if (diagnostics.errors.length) {
+    details.push(el('h3', {}, 'Policies that errored (skipped)'));
+    details.push(el('ul', {class: 'errors'}, diagnostics.errors.map(({policyId, error}) => {
+      const span = spanOf(policyId);
+      if (span) marks.push({line: span.line, kind: 'error', title: error.message});
+      return el('li', {class: 'error'}, el('code', {}, policyId),
+                span ? [' at ', locationLink(policiesEditor, span.line, 1)] : '', ': ', error.message);
+    })));
+  }
+  policiesEditor.setMarks(marks);
+  showCedar(decision, details);
+}
+
+function showCedar(decision, details) {
+  const badge = $('decision');
+  badge.className = `badge ${decision}`;
+  badge.textContent = decision === 'failure' ? 'ERROR: deny' : decision.toUpperCase();
+  fill($('cedar-details'), ...[details].flat());
+}
+
+for (const id of ['policies-text', 'entities-text', 'request-text']) {
+  editors[id].textarea.addEventListener('input', debounce(decideCedar, 60));
+}
+
+// ---- Bundles: loading from the server or from the user's files, editing, reloading ------
+
+const state = {
+  files: {},          // path -> text, as edited
+  pristine: {},       // path -> text, as loaded
+  source: '',
+  bundle: null,       // the last bundle that loaded
+  manifest: null,     // its bundle.json, read for the lists of surfaces, profiles and examples
+  loadErrors: [],     // the errors of the current files, when they do not load
+};
+
+// The files a manifest lists (docs/bundle-format.md); the engine decides what they mean.
+function manifestFiles(manifest) {
+  const paths = ['bundle.json'];
+  for (const key of ['policies', 'entities', 'routes', 'fields', 'scrub', 'tables', 'examples']) {
+    const value = manifest[key];
+    for (const path of Array.isArray(value) ? value : [value]) {
+      if (typeof path === 'string' && !paths.includes(path)) paths.push(path);
+    }
+  }
+  return paths;
+}
+
+async function fetchElaygent() {
+  const get = async (path) => {
+    const response = await fetch(new URL(path, ELAYGENT_URL), {cache: 'no-cache'});
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    return response.text();
+  };
+  const manifestText = await get('bundle.json');
+  const manifest = JSON.parse(manifestText);
+  const files = {'bundle.json': manifestText};
+  await Promise.all(manifestFiles(manifest).slice(1).map(async (path) => {
+    files[path] = await get(path);
+  }));
+  return files;
+}
+
+let elaygentCache = null;  // kept so that loading it again works offline
+async function loadElaygent() {
+  setBundleStatus('Loading the elaygent bundle…');
+  try {
+    elaygentCache ??= await fetchElaygent();
+    useFiles({...elaygentCache}, 'elaygent (policies/elaygent/)');
+  } catch (error) {
+    setBundleStatus(`Could not fetch policies/elaygent/: ${error.message}`, 'error');
+  }
+}
+
+async function loadChosenFiles(fileList) {
+  const chosen = [...fileList];
+  if (!chosen.length) return;
+  const files = {};
+  for (const file of chosen) {
+    // A folder's files come as "folder/sub/file": paths are relative to the chosen folder.
+    const path = file.webkitRelativePath ? file.webkitRelativePath.split('/').slice(1).join('/') :
+                                           file.name;
+    if (path.split('/').some((part) => part.startsWith('.') && part !== '.signatures.json')) continue;
+    files[path] = await file.text();
+  }
+  useFiles(files, chosen.length === 1 ? chosen[0].name : `${Object.keys(files).length} files you chose`);
+}
+
+function useFiles(files, source) {
+  state.files = files;
+  state.pristine = {...files};
+  state.source = source;
+  const select = $('bundle-file');
+  fill(select, ...Object.keys(files).sort(fileOrder).map((path) => el('option', {value: path}, path)));
+  select.value = files['bundle.json'] !== undefined ? 'bundle.json' : select.options[0]?.value ?? '';
+  showBundleFile();
+  reloadBundle();
+}
+
+function fileOrder(a, b) {
+  const rank = (path) => (path === 'bundle.json' ? 0 : path.endsWith('.cedar') ? 1 : path.includes('/') ? 3 : 2);
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
+function reloadBundle() {
+  const answer = loadBundle({files: state.files});
+  if (answer.type === 'success') {
+    state.bundle?.dispose();
+    state.bundle = answer.bundle;
+    state.loadErrors = [];
+    const manifest = parseJson(state.files['bundle.json'] ?? '{}', 'bundle.json');
+    state.manifest = manifest.value ?? {};
+    setBundleStatus(`${answer.bundle.name} ${answer.bundle.revision} · ${state.source} · ` +
+                    `digest ${answer.bundle.digest.slice(0, 12)}…`, 'ok');
+    refreshBundleLists();
+  } else {
+    state.loadErrors = answer.errors;
+    setBundleStatus(state.bundle ?
+        `The edited files do not load (${answer.errors.length} error${answer.errors.length > 1 ? 's' : ''}); ` +
+        `Route, Scrub and Matrix answer with the last bundle that loaded, ${state.bundle.name} ${state.bundle.revision}.` :
+        `The files do not load as a bundle (${answer.errors.length} error${answer.errors.length > 1 ? 's' : ''}).`,
+        'error');
+  }
+  renderLoadResult();
+  decideRoute();
+  scrubPayload();
+  renderMatrix();
+}
+
+function setBundleStatus(text, kind = '') {
+  const status = $('bundle-status');
+  status.textContent = text;
+  status.className = kind;
+}
+
+// The load errors, each "file:line:col: ..." linked to its place in the file editor.
+function renderLoadResult() {
+  const editor = editors['bundle-text'];
+  const shown = $('bundle-file').value;
+  const marks = [];
+  const items = state.loadErrors.map((error) => {
+    const at = /^([^:\s]+):(\d+):(\d+): /.exec(error.message);
+    if (!at || state.files[at[1]] === undefined) return el('li', {class: 'error'}, error.message);
+    const [file, line, column] = [at[1], Number(at[2]), Number(at[3])];
+    if (file === shown) marks.push({line, kind: 'error', title: error.message});
+    return el('li', {class: 'error'},
+              locationLink(editor, line, column, `${file}, `, () => {
+                showTab($('tab-bundle'));
+                if ($('bundle-file').value !== file) {
+                  $('bundle-file').value = file;
+                  showBundleFile();
+                }
+              }),
+              ': ', error.message.slice(at[0].length));
+  });
+  editor.setMarks(marks);
+  const result = $('bundle-load-result');
+  if (items.length) {
+    result.className = 'notice error';
+    fill(result, el('ul', {class: 'errors'}, items));
+  } else if (state.bundle) {
+    const edited = Object.keys(state.files).filter((path) => state.files[path] !== state.pristine[path]);
+    result.className = 'notice ok';
+    fill(result, `Loaded ${state.bundle.name} ${state.bundle.revision} from ` +
+        `${Object.keys(state.files).length} files` + (edited.length ? `; edited: ${edited.join(', ')}.` : '.'));
+  } else {
+    result.className = 'notice';
+    fill(result, 'Load the elaygent bundle or open a bundle\'s files.');
+  }
+}
+
+function showBundleFile() {
+  const path = $('bundle-file').value;
+  editors['bundle-text'].value = state.files[path] ?? '';
+  editors['bundle-text'].textarea.scrollTop = 0;
+  renderLoadResult();
+}
+
+$('bundle-file').addEventListener('change', showBundleFile);
+$('bundle-revert').addEventListener('click', () => {
+  const path = $('bundle-file').value;
+  if (state.pristine[path] === undefined) return;
+  state.files[path] = state.pristine[path];
+  showBundleFile();
+  reloadBundle();
+});
+const reloadSoon = debounce(reloadBundle, 250);
+editors['bundle-text'].textarea.addEventListener('input', () => {
+  const path = $('bundle-file').value;
+  if (!path) return;
+  state.files[path] = editors['bundle-text'].value;
+  reloadSoon();
+});
+$('load-elaygent').addEventListener('click', loadElaygent);
+$('open-files').addEventListener('change', (event) => loadChosenFiles(event.target.files));
+$('open-folder').addEventListener('change', (event) => loadChosenFiles(event.target.files));
+
+// The manifest's surfaces, the profiles of fields.json and scrub.json, the example files.
+function refreshBundleLists() {
+  const manifest = state.manifest ?? {};
+  const surfaces = Array.isArray(manifest.surfaces) && manifest.surfaces.length ?
+      manifest.surfaces : ['desktop'];
+  setOptions($('route-surface'), surfaces);
+  setOptions($('scrub-surface'), surfaces);
+  setOptions($('matrix-surface'), surfaces);
+  const jsonFile = (key) => {
+    const path = manifest[key];
+    return typeof path === 'string' ? parseJson(state.files[path] ?? '', path).value ?? {} : {};
+  };
+  state.maskProfiles = Object.keys(jsonFile('fields').profiles ?? {});
+  state.scrubProfiles = Object.keys(jsonFile('scrub').profiles ?? {});
+  setScrubProfiles();
+
+  const examples = Array.isArray(manifest.examples) ? manifest.examples : [];
+  const routeLines = [];
+  for (const path of examples.filter((p) => p.endsWith('.jsonl'))) {
+    for (const line of (state.files[path] ?? '').split('\n')) {
+      const parsed = parseJson(line, path).value;
+      if (parsed && typeof parsed.method === 'string' && typeof parsed.path === 'string') routeLines.push(parsed);
+    }
+  }
+  state.routeExamples = routeLines;
+  fill($('route-example'),
+      el('option', {value: ''}, routeLines.length ? '(examples/routes.jsonl)' : '(no examples)'),
+      ...routeLines.map((request, index) => el('option', {value: String(index)},
+          `${request.method} ${request.path} · ${request.surface}` +
+          (request.session ? ` · ${request.session.user} (${(request.session.roles ?? []).join(', ')}` +
+           `${request.session.status !== 'active' ? `, ${request.session.status}` : ''})` : '') +
+          (request.credentials ? ` · ${Object.entries(request.credentials).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''))));
+  state.payloadExamples = examples.filter((p) => p.endsWith('.json'));
+  setOptions($('scrub-example'), state.payloadExamples, '(example files)');
+  if (!editors['scrub-payload'].value.trim()) {
+    const dashboard = state.payloadExamples.find((p) => p.includes('dashboard'));
+    if (dashboard) {
+      editors['scrub-payload'].value = examplePayload(dashboard);
+      $('scrub-example').value = dashboard;
+    }
+  }
+}
+
+// An example payload for the editor: a one-line JSON file is shown indented (unless it holds
+// integers that JavaScript numbers would round).
+function examplePayload(path) {
+  const text = state.files[path] ?? '';
+  if (text.trim().includes('\n') || /\d{16,}/.test(text)) return text;
+  const parsed = parseJson(text, path);
+  return parsed.error ? text : `${JSON.stringify(parsed.value, null, 2)}\n`;
+}
+
+function setOptions(select, values, placeholder = null) {
+  const previous = select.value;
+  fill(select, ...(placeholder !== null ? [el('option', {value: ''}, placeholder)] : []),
+                         ...values.map((value) => el('option', {value}, value)));
+  if (values.includes(previous)) select.value = previous;
+}
+
+// ---- Route ----------------------------------------------------------------------------------
+
+function noBundle(target) {
+  fill(target, el('p', {class: 'muted'}, 'Load the elaygent bundle or open a bundle\'s files first.'));
+}
+
+function decideRoute() {
+  const badge = $('route-decision');
+  const details = $('route-details');
+  if (!state.bundle) {
+    badge.className = 'badge';
+    badge.textContent = '…';
+    noBundle(details);
+    return;
+  }
+  const request = {method: $('route-method').value, path: $('route-path').value,
+                   surface: $('route-surface').value};
+  const errors = [];
+  for (const [id, key] of [['route-session', 'session'], ['route-credentials', 'credentials']]) {
+    const editor = editors[id];
+    editor.setMarks([]);
+    if (!editor.value.trim()) continue;
+    const parsed = parseJson(editor.value, key === 'session' ? 'The session' : 'The credentials');
+    if (parsed.error) errors.push(jsonErrorItem(editor, parsed.error));
+    else request[key] = parsed.value;
+  }
+  if (errors.length) {
+    badge.className = 'badge failure';
+    badge.textContent = 'ERROR: deny';
+    fill(details, el('ul', {class: 'errors'}, errors));
+    return;
+  }
+  const answer = state.bundle.route(request);
+  if (answer.type === 'failure') {
+    badge.className = 'badge failure';
+    badge.textContent = 'ERROR: deny';
+    fill(details, el('ul', {class: 'errors'}, answer.errors.map((e) => el('li', {class: 'error'}, e.message))));
+    return;
+  }
+  const decision = answer.decision;
+  badge.className = `badge ${decision.allow ? 'allow' : 'deny'}`;
+  badge.textContent = `${decision.allow ? 'ALLOW' : 'DENY'} ${decision.status}` +
+                      (decision.redirect ? ` → ${decision.redirect}` : '');
+  const obligations = decision.obligations;
+  const obligationText = [
+    ...obligations.audit.map((a) => `audit ${a}`),
+    obligations.rateLimit ? `rate limit ${obligations.rateLimit}` : null,
+    obligations.scrubProfile ? `scrub ${obligations.scrubProfile}` : null,
+    obligations.credential ? `credential ${obligations.credential}` : null,
+    obligations.revokeSession ? 'revoke session' : null,
+  ].filter(Boolean);
+  fill(details,
+      el('dl', {class: 'facts'},
+         el('dt', {}, 'route'), el('dd', {id: 'route-matched'}, decision.route ?? '(no route matches)'),
+         el('dt', {}, 'action'), el('dd', {}, decision.action ?? '—'),
+         el('dt', {}, 'tenant'), el('dd', {}, decision.tenant ?? '—'),
+         el('dt', {}, 'obligations'), el('dd', {}, obligationText.join('; ') || 'none')),
+      decision.determining.length ? el('h3', {}, 'Determining policies') : null,
+      el('ul', {class: 'policies', id: 'route-determining'}, decision.determining.map((policy) =>
+          el('li', {class: `effect-${policy.effect}`},
+             el('a', {href: '#', onclick: (event) => { event.preventDefault(); openPolicy(policy.id); }},
+                el('code', {}, policy.id)),
+             ` ${policy.effect}`, policy.message ? `: ${policy.message}` : ''))),
+      decision.errors.length ? el('h3', {}, 'Policies that errored (skipped)') : null,
+      el('ul', {class: 'errors'}, decision.errors.map((e) => el('li', {class: 'error'}, el('code', {}, e.policyId), ': ', e.message))),
+      el('h3', {}, 'Explanation'),
+      el('ol', {class: 'explanation'}, decision.explanation.map((sentence) => el('li', {}, sentence))));
+}
+
+// Shows a bundle policy in the file editor, found by its @id annotation.
+function openPolicy(id) {
+  const pattern = new RegExp(`@id\\s*\\(\\s*"${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`);
+  for (const path of Object.keys(state.files).filter((p) => p.endsWith('.cedar'))) {
+    const match = pattern.exec(state.files[path]);
+    if (!match) continue;
+    showTab($('tab-bundle'));
+    $('bundle-file').value = path;
+    showBundleFile();
+    editors['bundle-text'].goTo(state.files[path].slice(0, match.index).split('\n').length, 1);
+    return;
+  }
+}
+
+$('route-example').addEventListener('change', () => {
+  const request = state.routeExamples?.[Number($('route-example').value)];
+  if (!$('route-example').value || !request) return;
+  $('route-method').value = request.method;
+  $('route-path').value = request.path;
+  if (request.surface) $('route-surface').value = request.surface;
+  editors['route-session'].value = request.session ? JSON.stringify(request.session) : '';
+  editors['route-credentials'].value = request.credentials ? JSON.stringify(request.credentials) : '';
+  decideRoute();
+});
+for (const id of ['route-method', 'route-surface']) $(id).addEventListener('change', decideRoute);
+for (const id of ['route-path', 'route-session', 'route-credentials']) {
+  ($(id).tagName === 'INPUT' ? $(id) : editors[id].textarea).addEventListener('input', debounce(decideRoute, 60));
+}
+
+// ---- Scrub: field masks and telemetry profiles, shown as a diff -------------------------
+
+function scrubMode() { return document.querySelector('input[name=scrub-mode]:checked').value; }
+
+function setScrubProfiles() {
+  const mask = scrubMode() === 'mask';
+  setOptions($('scrub-profile'), (mask ? state.maskProfiles : state.scrubProfiles) ?? []);
+  for (const node of document.querySelectorAll('.mask-only')) node.hidden = !mask;
+}
+
+for (const radio of document.querySelectorAll('input[name=scrub-mode]')) {
+  radio.addEventListener('change', () => {
+    setScrubProfiles();
+    // Each mode starts on its own kind of example payload.
+    const wanted = scrubMode() === 'mask' ? 'dashboard' : 'telemetry';
+    const example = state.payloadExamples?.find((p) => p.includes(wanted));
+    if (example) {
+      editors['scrub-payload'].value = examplePayload(example);
+      $('scrub-example').value = example;
+    }
+    scrubPayload();
+  });
+}
+$('scrub-example').addEventListener('change', () => {
+  const path = $('scrub-example').value;
+  if (path && state.files[path] !== undefined) editors['scrub-payload'].value = examplePayload(path);
+  scrubPayload();
+});
+for (const id of ['scrub-profile', 'scrub-surface']) $(id).addEventListener('change', () => scrubPayload());
+for (const id of ['scrub-viewer', 'scrub-payload']) editors[id].textarea.addEventListener('input', debounce(scrubPayload, 80));
+
+function scrubPayload() {
+  const summary = $('scrub-summary');
+  const original = $('scrub-original');
+  const result = $('scrub-result');
+  if (!state.bundle) {
+    noBundle(summary);
+    fill(original);
+    fill(result);
+    return;
+  }
+  const mask = scrubMode() === 'mask';
+  const payloadEditor = editors['scrub-payload'];
+  const viewerEditor = editors['scrub-viewer'];
+  payloadEditor.setMarks([]);
+  viewerEditor.setMarks([]);
+  const payload = parseJson(payloadEditor.value, 'The payload');
+  const viewer = mask ? parseJson(viewerEditor.value, 'The viewer') : {value: null};
+  if (payload.error || viewer.error) {
+    fill(summary, el('ul', {class: 'errors'},
+        payload.error ? jsonErrorItem(payloadEditor, payload.error) : null,
+        viewer.error ? jsonErrorItem(viewerEditor, viewer.error) : null));
+    fill(original);
+    fill(result);
+    return;
+  }
+  const answer = mask ?
+      state.bundle.mask({payload: payload.value, viewer: viewer.value, surface: $('scrub-surface').value,
+                         profile: $('scrub-profile').value}) :
+      state.bundle.scrub({event: payload.value, profile: $('scrub-profile').value});
+  if (answer.type === 'failure') {
+    fill(summary, el('ul', {class: 'errors'}, answer.errors.map((e) => el('li', {class: 'error'}, e.message))));
+    fill(original, renderJson(payload.value, new Set(), new Set()));
+    fill(result);
+    return;
+  }
+  const scrubbed = mask ? answer.result.payload : answer.result.event;
+  const removed = new Set(answer.result.removed);
+  const changed = new Set(mask ? answer.result.masked : answer.result.replaced);
+  fill(summary,
+      el('strong', {}, `${removed.size} removed, ${changed.size} ${mask ? 'masked' : 'replaced'}`),
+      mask && answer.result.deniedClasses.length ?
+          ` · classes this viewer may not read on ${$('scrub-surface').value}: ${answer.result.deniedClasses.join(', ')}` : '',
+      el('ul', {class: 'pointers'},
+         [...removed].map((p) => el('li', {class: 'removed'}, el('code', {}, p), ' removed')),
+         [...changed].map((p) => el('li', {class: 'masked'}, el('code', {}, p), mask ? ' masked' : ' replaced'))));
+  fill(original, renderJson(payload.value, removed, changed));
+  fill(result, renderJson(scrubbed, new Set(), changed));
+}
+
+// Pretty-printed JSON whose members carry their RFC 6901 pointer, so that the engine's
+// removed and masked pointers can be highlighted where they are.
+function renderJson(value, removed, changed) {
+  const out = document.createDocumentFragment();
+  const escape = (key) => String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+  const write = (node, pointer, indent, prefix, last) => {
+    const line = el('span', {class: 'json-line', 'data-pointer': pointer});
+    if (removed.has(pointer)) line.classList.add('removed');
+    else if (changed.has(pointer)) line.classList.add('masked');
+    const pad = '  '.repeat(indent);
+    const comma = last ? '' : ',';
+    if (node !== null && typeof node === 'object') {
+      const entries = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
+      const [open, close] = Array.isArray(node) ? ['[', ']'] : ['{', '}'];
+      if (!entries.length) {
+        line.append(pad, prefix, open + close + comma, '\n');
+        out.append(line);
+        return;
+      }
+      line.append(pad, prefix, open, '\n');
+      out.append(line);
+      // A removed or masked container highlights everything inside it too.
+      const inner = line.classList.contains('removed') ? 'removed' : line.classList.contains('masked') ? 'masked' : null;
+      const before = out.childNodes.length;
+      entries.forEach(([key, child], index) => write(child, `${pointer}/${escape(key)}`, indent + 1,
+          Array.isArray(node) ? '' : `${JSON.stringify(key)}: `, index === entries.length - 1));
+      if (inner) [...out.childNodes].slice(before).forEach((n) => n.classList.add(inner));
+      const end = el('span', {class: `json-line${inner ? ` ${inner}` : ''}`}, pad + close + comma, '\n');
+      out.append(end);
+      return;
+    }
+    line.append(pad, prefix, el('span', {class: `json-${node === null ? 'null' : typeof node}`}, JSON.stringify(node)), comma, '\n');
+    out.append(line);
+  };
+  write(value, '', 0, '', true);
+  return out;
+}
+
+// ---- Matrix -----------------------------------------------------------------------------------
+
+$('matrix-surface').addEventListener('change', () => renderMatrix());
+
+function renderMatrix() {
+  const target = $('matrix-result');
+  if (!state.bundle) {
+    noBundle(target);
+    return;
+  }
+  const answer = state.bundle.matrix({surface: $('matrix-surface').value || 'desktop', format: 'json'});
+  if (answer.type === 'failure') {
+    fill(target, el('ul', {class: 'errors'}, answer.errors.map((e) => el('li', {class: 'error'}, e.message))));
+    return;
+  }
+  const matrix = answer.matrix;
+  fill(target,
+      el('p', {class: 'muted'}, `${matrix.bundle} ${matrix.revision}, surface ${matrix.surface}: ` +
+         `${matrix.routes.length} routes × ${matrix.roles.length} roles. Conditional cells name their condition.`),
+      el('table', {class: 'matrix', id: 'matrix-table'},
+         el('thead', {}, el('tr', {}, el('th', {}, 'route'), el('th', {}, 'action'),
+                               matrix.roles.map((role) => el('th', {}, role)))),
+         el('tbody', {}, matrix.routes.map((route, r) => el('tr', {},
+             el('th', {scope: 'row'}, el('code', {}, route)),
+             el('td', {class: 'action'}, matrix.actions[r]),
+             matrix.cells[r].map((cell, c) => el('td', {
+               class: `cell-${cell}`,
+               title: matrix.notes?.[r]?.[c] || cell,
+             }, cell, matrix.notes?.[r]?.[c] ? el('small', {}, matrix.notes[r][c]) : null)))))));
+}
+
+// ---- Start ------------------------------------------------------------------------------------
+
+try {
+  await init();
+  $('status').textContent = `cordon ${getCordonVersion()} (WebAssembly) loaded; decisions update as you type.`;
+  $('status').className = 'ok';
+  decideCedar();
+  await loadElaygent();
+  document.body.dataset.ready = 'true';
+} catch (error) {
+  $('status').textContent = `Could not load the WebAssembly module: ${error.message}`;
+  $('status').className = 'error';
+}
