@@ -314,6 +314,34 @@ test('the matrix shows the engine\'s cells for each route and role', async () =>
   await screenshot('09-matrix');
 });
 
+test('a bundle chosen as a folder or as files loads, or shows where it is broken', async () => {
+  await page.setInputFiles('#open-folder', join(REPO, 'tests', 'bundles', 'valid'));
+  await page.waitForFunction(() => /^clinic /.test(document.querySelector('#bundle-status').textContent));
+  assert.match(await page.textContent('#bundle-status'), /^clinic \S+ · folder valid ·/);
+  // Paths stay relative to the chosen folder, subfolders included.
+  const paths = await page.$$eval('#bundle-file option', (options) => options.map((o) => o.value));
+  assert.deepEqual([...paths].sort(), ['README.md', 'access.cedar', 'bundle.json', 'entities.json',
+    'examples/requests.jsonl', 'gates.cedar', 'tables.json']);
+  await tab('matrix');
+  await page.waitForFunction(() => document.querySelector('#matrix-result p')?.textContent.startsWith('clinic '));
+
+  await tab('bundle');
+  const broken = join(REPO, 'tests', 'bundles', 'broken', 'policy_parse_error');
+  await page.setInputFiles('#open-files', ['bundle.json', 'entities.json', 'policies.cedar'].map((name) => join(broken, name)));
+  await page.waitForSelector('#bundle-load-result.error');
+  const [, file, line, column, message] =
+      /^([^:]+):(\d+):(\d+): (.*)$/.exec(readFileSync(`${broken}.expected`, 'utf8').trim());
+  assert.equal(await page.textContent('#bundle-load-result li'), `${file}, line ${line}, column ${column}: ${message}`);
+  assert.match(await page.textContent('#bundle-status'), /^The files do not load \(1 error\); .* last bundle that loaded, clinic /);
+  await page.click('#bundle-load-result a.location');
+  assert.equal(await page.inputValue('#bundle-file'), file);
+  assert.equal(await page.textContent('#panel-bundle .gutter .mark-error'), line);
+  await screenshot('10-chosen-files-error');
+
+  await page.click('#load-elaygent');
+  await page.waitForFunction(() => /^elaygent /.test(document.querySelector('#bundle-status').textContent));
+});
+
 test('offline after load, editing still updates the decisions', async () => {
   await context.setOffline(true);
   const before = requests.length;
@@ -335,7 +363,7 @@ test('offline after load, editing still updates the decisions', async () => {
   // Loading the default bundle again uses the copy fetched at start-up.
   await page.click('#load-elaygent');
   await page.waitForFunction(() => /^elaygent /.test(document.querySelector('#bundle-status').textContent));
-  await screenshot('10-offline');
+  await screenshot('11-offline');
   assert.equal(requests.length, before, requests.slice(before).join('\n'));
   assert.equal(failed.length, failedBefore);
   await context.setOffline(false);

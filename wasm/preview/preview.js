@@ -375,7 +375,8 @@ async function loadChosenFiles(fileList) {
     if (path.split('/').some((part) => part.startsWith('.') && part !== '.signatures.json')) continue;
     files[path] = await file.text();
   }
-  useFiles(files, chosen.length === 1 ? chosen[0].name : `${Object.keys(files).length} files you chose`);
+  const folder = chosen[0].webkitRelativePath ? chosen[0].webkitRelativePath.split('/')[0] : null;
+  useFiles(files, folder ? `folder ${folder}` : `${Object.keys(files).length} files you chose`);
 }
 
 function useFiles(files, source) {
@@ -408,7 +409,7 @@ function reloadBundle() {
   } else {
     state.loadErrors = answer.errors;
     setBundleStatus(state.bundle ?
-        `The edited files do not load (${answer.errors.length} error${answer.errors.length > 1 ? 's' : ''}); ` +
+        `The files do not load (${answer.errors.length} error${answer.errors.length > 1 ? 's' : ''}); ` +
         `Route, Scrub and Matrix answer with the last bundle that loaded, ${state.bundle.name} ${state.bundle.revision}.` :
         `The files do not load as a bundle (${answer.errors.length} error${answer.errors.length > 1 ? 's' : ''}).`,
         'error');
