@@ -19,18 +19,25 @@ import vm from 'node:vm';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
+/** A new EdgeRuntime whose realm, as on Vercel, compiles neither code from strings nor wasm. */
+export function edgeSandbox() {
+  return new EdgeRuntime({codeGeneration: {strings: false, wasm: false}});
+}
+
 /**
  * Evaluates middleware.js in a new EdgeRuntime and answers {runtime, middleware}.
  * packageDir holds cordon.mjs, cordon-core.mjs and cordon-core.wasm; bundleText is the
- * packed bundle's JSON text.
+ * packed bundle's JSON text. Optional: wasmModule, cordon-core.wasm already compiled, and
+ * runtime, an edgeSandbox().
  */
-export async function loadMiddleware({packageDir, bundleText, middlewareFile = join(HERE, 'middleware.js')}) {
+export async function loadMiddleware({packageDir, bundleText, wasmModule, runtime,
+                                      middlewareFile = join(HERE, 'middleware.js')}) {
   if (typeof vm.SourceTextModule !== 'function') {
     throw new Error('run node with --experimental-vm-modules (node:vm modules link the sandbox)');
   }
   // Compiled here, outside the sandbox, like Vercel's `?module` import.
-  const wasmModule = await WebAssembly.compile(readFileSync(join(packageDir, 'cordon-core.wasm')));
-  const runtime = new EdgeRuntime({codeGeneration: {strings: false, wasm: false}});
+  wasmModule ??= await WebAssembly.compile(readFileSync(join(packageDir, 'cordon-core.wasm')));
+  runtime ??= edgeSandbox();
   const {context} = runtime;
 
   const sources = new Map([
