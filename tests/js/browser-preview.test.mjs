@@ -168,6 +168,9 @@ test('a broken policy shows the parse error at its line and column, and puts the
   assert.equal(
       await page.textContent('#panel-cedar .editor[data-for=policies-text] .gutter .mark-error'), String(line));
   assert.equal(await page.locator('#panel-cedar .editor[data-for=policies-text] .band.mark-error').count(), 1);
+  // The column marker sits after the line's first column-1 characters (6 to 10 px each at 13 px).
+  const marker = await page.$eval('#panel-cedar .editor[data-for=policies-text] .column-marker', (node) => node.offsetLeft);
+  assert.ok(marker >= 8 + 6 * (column - 1) && marker <= 8 + 10 * (column - 1), `column marker at x=${marker}`);
   await page.click('#cedar-details .errors a.location');
   const caret = await page.evaluate(() => {
     const textarea = document.querySelector('#policies-text');
@@ -288,8 +291,8 @@ test('a field mask and a telemetry scrub highlight what was removed and masked',
   await screenshot('08-scrub-telemetry');
 });
 
-test('the matrix shows the engine\'s cells for each route and role', async () => {
-  // The same engine in Node gives the expected matrix.
+// The elaygent bundle loaded by the same engine in Node: the answers the page must show.
+async function elaygentInNode() {
   const cordon = await import(pathToFileURL(join(REPO, 'wasm', 'dist', 'cordon.mjs')).href);
   const manifest = JSON.parse(readFileSync(join(ELAYGENT, 'bundle.json'), 'utf8'));
   const files = {'bundle.json': readFileSync(join(ELAYGENT, 'bundle.json'), 'utf8')};
@@ -298,8 +301,13 @@ test('the matrix shows the engine\'s cells for each route and role', async () =>
   }
   const loaded = cordon.loadBundle({files});
   assert.equal(loaded.type, 'success', JSON.stringify(loaded));
-  const expected = loaded.bundle.matrix({surface: 'mobile'}).matrix;
-  loaded.bundle.dispose();
+  return loaded.bundle;
+}
+
+test('the matrix shows the engine\'s cells for each route and role', async () => {
+  const bundle = await elaygentInNode();
+  const expected = bundle.matrix({surface: 'mobile'}).matrix;
+  bundle.dispose();
 
   await tab('matrix');
   await page.selectOption('#matrix-surface', 'mobile');
@@ -312,6 +320,29 @@ test('the matrix shows the engine\'s cells for each route and role', async () =>
   assert.deepEqual(shown, expected.routes.map((route, r) => ({route, cells: expected.cells[r]})));
   assert.ok(shown.some((row) => row.cells.includes('allow')) && shown.some((row) => row.cells.includes('deny')));
   await screenshot('09-matrix');
+});
+
+test('a gate check lists every unmet gate, then the deletion plan once all are met', async () => {
+  const bundle = await elaygentInNode();
+  const actor = JSON.parse(await page.inputValue('#gate-actor'));
+  const facts = (name) => JSON.parse(readFileSync(join(ELAYGENT, 'examples', name), 'utf8'));
+  const unmet = bundle.gate({workflow: 'hard_delete_tenant', actor, facts: facts('hard-delete-unmet.json')}).result;
+  const ready = bundle.gate({workflow: 'hard_delete_tenant', actor, facts: facts('hard-delete-ready.json')}).result;
+  bundle.dispose();
+  assert.ok(unmet.unmet.length > 1 && ready.allowed);
+
+  await tab('gate');
+  await page.selectOption('#gate-workflow', 'hard_delete_tenant');
+  await page.selectOption('#gate-example', 'examples/hard-delete-unmet.json');
+  await page.waitForFunction((n) => document.querySelector('#gate-decision').textContent === `REFUSED: ${n} unmet gates`,
+                             unmet.unmet.length);
+  const shown = await page.$$eval('#gate-unmet li strong', (items) => items.map((item) => item.textContent));
+  assert.deepEqual(shown, unmet.unmet.map((gate) => gate.gate));
+  await screenshot('10-gate-unmet');
+
+  await page.selectOption('#gate-example', 'examples/hard-delete-ready.json');
+  await page.waitForFunction(() => document.querySelector('#gate-decision').textContent === 'MAY PROCEED');
+  assert.deepEqual(await page.$$eval('#gate-plan li', (items) => items.map((item) => item.textContent)), ready.deletionPlan);
 });
 
 test('a bundle chosen as a folder or as files loads, or shows where it is broken', async () => {
@@ -336,7 +367,7 @@ test('a bundle chosen as a folder or as files loads, or shows where it is broken
   await page.click('#bundle-load-result a.location');
   assert.equal(await page.inputValue('#bundle-file'), file);
   assert.equal(await page.textContent('#panel-bundle .gutter .mark-error'), line);
-  await screenshot('10-chosen-files-error');
+  await screenshot('11-chosen-files-error');
 
   await page.click('#load-elaygent');
   await page.waitForFunction(() => /^elaygent /.test(document.querySelector('#bundle-status').textContent));
@@ -363,7 +394,7 @@ test('offline after load, editing still updates the decisions', async () => {
   // Loading the default bundle again uses the copy fetched at start-up.
   await page.click('#load-elaygent');
   await page.waitForFunction(() => /^elaygent /.test(document.querySelector('#bundle-status').textContent));
-  await screenshot('11-offline');
+  await screenshot('12-offline');
   assert.equal(requests.length, before, requests.slice(before).join('\n'));
   assert.equal(failed.length, failedBefore);
   await context.setOffline(false);

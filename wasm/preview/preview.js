@@ -37,6 +37,7 @@ function debounce(fn, ms) {
 
 const LINE_HEIGHT = 18;  // px; preview.css uses the same, so line N sits at (N-1)*18
 const PADDING = 6;
+const PADDING_X = 8;  // the textarea's left padding
 
 class Editor {
   constructor(wrapper) {
@@ -87,11 +88,26 @@ class Editor {
     const shown = Math.min(this.maxLines, Math.max(this.minLines, lines));
     const scrollBar = this.textarea.scrollWidth > this.textarea.clientWidth ? 16 : 0;
     this.textarea.style.height = `${shown * LINE_HEIGHT + 2 * PADDING + scrollBar}px`;
-    this.marks.replaceChildren(...[...this.lineMarks.values()].map((mark) => el('div', {
-      class: `band mark-${mark.kind}`,
-      style: `top: ${PADDING + (mark.line - 1) * LINE_HEIGHT}px`,
-    })));
+    const bands = [];
+    for (const mark of this.lineMarks.values()) {
+      const top = PADDING + (mark.line - 1) * LINE_HEIGHT;
+      bands.push(el('div', {class: `band mark-${mark.kind}`, style: `top: ${top}px`}));
+      if (mark.column) {
+        bands.push(el('div', {class: `column-marker mark-${mark.kind}`,
+                              style: `top: ${top}px; left: ${PADDING_X + this.columnX(mark.line, mark.column)}px`}));
+      }
+    }
+    this.marks.replaceChildren(...bands);
     this.syncScroll();
+  }
+
+  // The x offset of a column on a line, measured in the textarea's font.
+  columnX(line, column) {
+    const text = this.textarea.value.split('\n')[line - 1] ?? '';
+    const before = [...text].slice(0, column - 1).join('').replace(/\t/g, '  ');
+    Editor.canvas ??= document.createElement('canvas').getContext('2d');
+    Editor.canvas.font = getComputedStyle(this.textarea).font;
+    return Editor.canvas.measureText(before).width;
   }
 
   syncScroll() {
@@ -170,7 +186,7 @@ function parseJson(text, what) {
 
 // A JSON error shown under its editor, with its location marked.
 function jsonErrorItem(editor, error) {
-  editor.setMarks(error.line ? [{line: error.line, kind: 'error', title: error.message}] : []);
+  editor.setMarks(error.line ? [{line: error.line, column: error.column, kind: 'error', title: error.message}] : []);
   return el('li', {class: 'error'},
             error.line ? locationLink(editor, error.line, error.column) : null,
             error.line ? ': ' : null, error.message);
@@ -267,7 +283,7 @@ function decideCedar() {
       const at = /^(\d+):(\d+): /.exec(error.message);
       if (!at) return el('li', {class: 'error'}, error.message);
       const [line, column] = [Number(at[1]), Number(at[2])];
-      marks.push({line, kind: 'error', title: error.message});
+      marks.push({line, column, kind: 'error', title: error.message});
       return el('li', {class: 'error'}, 'Policies, ', locationLink(policiesEditor, line, column),
                 ': ', error.message.slice(at[0].length));
     });
@@ -418,6 +434,7 @@ function reloadBundle() {
   decideRoute();
   scrubPayload();
   renderMatrix();
+  checkGate();
 }
 
 function setBundleStatus(text, kind = '') {
@@ -435,7 +452,7 @@ function renderLoadResult() {
     const at = /^([^:\s]+):(\d+):(\d+): /.exec(error.message);
     if (!at || state.files[at[1]] === undefined) return el('li', {class: 'error'}, error.message);
     const [file, line, column] = [at[1], Number(at[2]), Number(at[3])];
-    if (file === shown) marks.push({line, kind: 'error', title: error.message});
+    if (file === shown) marks.push({line, column, kind: 'error', title: error.message});
     return el('li', {class: 'error'},
               locationLink(editor, line, column, `${file}, `, () => {
                 showTab($('tab-bundle'));
@@ -522,6 +539,8 @@ function refreshBundleLists() {
           (request.credentials ? ` · ${Object.entries(request.credentials).map(([k, v]) => `${k} ${v}`).join(', ')}` : ''))));
   state.payloadExamples = examples.filter((p) => p.endsWith('.json'));
   setOptions($('scrub-example'), state.payloadExamples, '(example files)');
+  setOptions($('gate-workflow'), Object.keys(manifest.workflows ?? {}));
+  setOptions($('gate-example'), state.payloadExamples, '(example files)');
   if (!editors['scrub-payload'].value.trim()) {
     const dashboard = state.payloadExamples.find((p) => p.includes('dashboard'));
     if (dashboard) {
@@ -793,6 +812,63 @@ function renderMatrix() {
                title: matrix.notes?.[r]?.[c] || cell,
              }, cell, matrix.notes?.[r]?.[c] ? el('small', {}, matrix.notes[r][c]) : null)))))));
 }
+
+// ---- Gate -------------------------------------------------------------------------------------
+
+function checkGate() {
+  const badge = $('gate-decision');
+  const details = $('gate-details');
+  if (!state.bundle) {
+    badge.className = 'badge';
+    badge.textContent = '…';
+    noBundle(details);
+    return;
+  }
+  const errors = [];
+  const call = {workflow: $('gate-workflow').value};
+  for (const [id, key, what] of [['gate-actor', 'actor', 'The actor'], ['gate-facts', 'facts', 'The facts']]) {
+    const editor = editors[id];
+    editor.setMarks([]);
+    if (!editor.value.trim() && key === 'facts') continue;
+    const parsed = parseJson(editor.value, what);
+    if (parsed.error) errors.push(jsonErrorItem(editor, parsed.error));
+    else call[key] = parsed.value;
+  }
+  const answer = errors.length ? null : state.bundle.gate(call);
+  if (!answer || answer.type === 'failure') {
+    badge.className = 'badge failure';
+    badge.textContent = 'ERROR: refused';
+    fill(details, el('ul', {class: 'errors'}, answer ? answer.errors.map((e) => el('li', {class: 'error'}, e.message)) : errors));
+    return;
+  }
+  const result = answer.result;
+  badge.className = `badge ${result.allowed ? 'allow' : 'deny'}`;
+  badge.textContent = result.allowed ? 'MAY PROCEED' :
+      `REFUSED${result.unmet.length ? `: ${result.unmet.length} unmet gate${result.unmet.length > 1 ? 's' : ''}` : ''}`;
+  const policyLink = (id) => el('a', {href: '#', onclick: (event) => { event.preventDefault(); openPolicy(id); }}, el('code', {}, id));
+  fill(details,
+      result.unmet.length ? el('h3', {}, 'Unmet gates') : null,
+      el('ul', {class: 'policies', id: 'gate-unmet'}, result.unmet.map((gate) =>
+          el('li', {class: 'effect-forbid'}, el('strong', {}, gate.gate), `: ${gate.message} `,
+             '(', policyLink(gate.policyId), gate.errored ? ', errored: it cannot vouch for its precondition' : '', ')'))),
+      result.errors.length ? el('h3', {}, 'Policies that errored') : null,
+      el('ul', {class: 'errors'}, result.errors.map((e) => el('li', {class: 'error'}, el('code', {}, e.policyId), ': ', e.message))),
+      result.deletionPlan.length ? el('h3', {}, 'Deletion plan') : null,
+      result.deletionPlan.length ? el('ol', {class: 'plan', id: 'gate-plan'}, result.deletionPlan.map((table) => el('li', {}, el('code', {}, table)))) : null,
+      result.retention.length ? el('h3', {}, 'Retention') : null,
+      el('ul', {}, result.retention.map((entry) => el('li', {}, el('code', {}, entry.entryId),
+          entry.deletable ? ' may be deleted' : ' must be kept', `: ${entry.reason}`))),
+      el('h3', {}, 'Explanation'),
+      el('ol', {class: 'explanation'}, result.explanation.map((sentence) => el('li', {}, sentence))));
+}
+
+$('gate-workflow').addEventListener('change', checkGate);
+$('gate-example').addEventListener('change', () => {
+  const path = $('gate-example').value;
+  if (path && state.files[path] !== undefined) editors['gate-facts'].value = examplePayload(path);
+  checkGate();
+});
+for (const id of ['gate-actor', 'gate-facts']) editors[id].textarea.addEventListener('input', debounce(checkGate, 80));
 
 // ---- Start ------------------------------------------------------------------------------------
 
