@@ -181,9 +181,23 @@ test('a broken policy shows the parse error at its line and column, and puts the
 
   // Entities that are not JSON: the location comes from the browser's JSON reader.
   await page.fill('#policies-text', policies);
-  await page.fill('#entities-text', ENTITIES_EXAMPLE.replace('"suspended": false', '"suspended": flase'));
+  const badEntities = ENTITIES_EXAMPLE.replace('"suspended": false', '"suspended": flase');
+  await page.fill('#entities-text', badEntities);
   await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ERROR: deny');
-  assert.match(await page.textContent('#cedar-details .errors li'), /The entities is not JSON/);
+  const at = lineColumn(badEntities, badEntities.indexOf('flase'));
+  const jsonError = await page.textContent('#cedar-details .errors li');
+  assert.ok(jsonError.startsWith(`line ${at.line}, column ${at.column}: The entities text is not valid JSON: `), jsonError);
+  assert.equal(await page.textContent('#panel-cedar .editor[data-for=entities-text] .gutter .mark-error'), String(at.line));
+  await page.fill('#entities-text', ENTITIES_EXAMPLE);
+  // An error V8 reports with its position ("Expected ':' ... (line L column C)") in the request.
+  const request = await page.inputValue('#request-text');
+  const noColon = request.replace('"context": {}', '"context" {}');
+  assert.notEqual(noColon, request);
+  await page.fill('#request-text', noColon);
+  const colon = lineColumn(noColon, noColon.indexOf('"context" {') + '"context" '.length);
+  await page.waitForFunction((prefix) => document.querySelector('#cedar-details .errors li')?.textContent.startsWith(prefix),
+                             `line ${colon.line}, column ${colon.column}: The request is not valid JSON: Expected ':'`);
+  await page.fill('#request-text', request);
   await page.fill('#entities-text', ENTITIES_EXAMPLE);
   await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ALLOW');
 });

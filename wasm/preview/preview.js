@@ -172,15 +172,78 @@ function parseJson(text, what) {
       line = Number(lineColumn[1]);
       column = Number(lineColumn[2]);
     } else if (position) {
-      const before = text.slice(0, Number(position[1])).split('\n');
-      line = before.length;
-      column = [...before[before.length - 1]].length + 1;
-    } else if (/end of JSON input/.test(error.message)) {
-      const before = text.split('\n');
-      line = before.length;
-      column = [...before[before.length - 1]].length + 1;
+      ({line, column} = lineColumnOf(text, Number(position[1])));
+    } else {
+      // V8 gives no position for some errors ("Unexpected token ..."): find the offset here.
+      const offset = jsonErrorOffset(text);
+      if (offset !== null) ({line, column} = lineColumnOf(text, offset));
     }
-    return {error: {message: `${what} is not JSON: ${error.message}`, line, column}};
+    return {error: {message: `${what} is not valid JSON: ${error.message}`, line, column}};
+  }
+}
+
+function lineColumnOf(text, offset) {
+  const before = text.slice(0, offset).split('\n');
+  return {line: before.length, column: [...before[before.length - 1]].length + 1};
+}
+
+// The offset of the first syntax error in JSON text (null if it has none). Used only to place
+// an error V8 reports without a position.
+function jsonErrorOffset(text) {
+  let i = 0;
+  const space = () => { while (/[ \t\n\r]/.test(text[i] ?? '')) ++i; };
+  const fail = () => { throw i; };
+  const expect = (ch) => { if (text[i] !== ch) fail(); ++i; };
+  const string = () => {
+    expect('"');
+    while (text[i] !== '"') {
+      if (i >= text.length || text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === '\\') {
+        ++i;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) {
+          fail();
+        }
+      }
+      ++i;
+    }
+    ++i;
+  };
+  const value = () => {
+    space();
+    const ch = text[i];
+    if (ch === '{' || ch === '[') {
+      const close = ch === '{' ? '}' : ']';
+      ++i;
+      space();
+      if (text[i] === close) { ++i; return; }
+      for (;;) {
+        if (close === '}') {
+          space();
+          string();
+          space();
+          expect(':');
+        }
+        value();
+        space();
+        if (text[i] === close) { ++i; return; }
+        expect(',');
+      }
+    }
+    if (ch === '"') return string();
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i));
+    if (!literal) fail();
+    i += literal[0].length;
+    if (/[\w.+-]/.test(text[i] ?? '')) fail();  // "flase", "1x": the token itself is wrong
+  };
+  try {
+    value();
+    space();
+    return i < text.length ? i : null;
+  } catch (offset) {
+    return offset;
   }
 }
 
@@ -256,7 +319,7 @@ function decideCedar() {
   const entitiesEditor = editors['entities-text'];
   const requestEditor = editors['request-text'];
   const details = [];
-  const entities = parseJson(entitiesEditor.value, 'The entities');
+  const entities = parseJson(entitiesEditor.value, 'The entities text');
   const request = parseJson(requestEditor.value, 'The request');
   entitiesEditor.setMarks([]);
   requestEditor.setMarks([]);
