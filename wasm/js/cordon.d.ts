@@ -153,7 +153,11 @@ export type CheckParseAnswer = { type: 'success' } | { type: 'failure'; errors: 
 // ---- Functions ----------------------------------------------------------------------------
 
 export interface InitOptions {
-  /** An already compiled module, e.g. `import wasmModule from './cordon-core.wasm'` in workerd. */
+  /**
+   * An already compiled module: in edge runtimes, which cannot compile WebAssembly from bytes,
+   * `import wasmModule from 'cordon-policy/cordon-core.wasm'` (workerd, wrangler) or
+   * `from 'cordon-policy/cordon-core.wasm?module'` (Vercel).
+   */
   wasmModule?: WebAssembly.Module;
   /** The bytes of cordon-core.wasm. */
   wasmBinary?: BufferSource;

@@ -15,7 +15,12 @@
 //
 //   import { init, isAuthorized } from './node_modules/cordon-policy/wasm/dist/cordon.mjs';
 //   await init();                          // fetches cordon-core.wasm next to this file
-//   await init({ wasmModule });            // workerd: a WebAssembly.Module imported by the bundle
+//   await init({ wasmModule });            // an already compiled WebAssembly.Module, as below
+//
+// Edge runtimes compile no WebAssembly from bytes at run time; they compile an imported
+// module when they load the code: `import wasmModule from 'cordon-policy/cordon-core.wasm'`
+// (Cloudflare's workerd and wrangler) or `'cordon-policy/cordon-core.wasm?module'` (Vercel).
+// examples/cloudflare-worker and examples/vercel-edge in the repository do this.
 //
 // Keep the API functions in step with cordon.cjs (tests/js/cjs.test.cjs compares them).
 import createCordonModule from './cordon-core.mjs';
