@@ -54,7 +54,7 @@ class Editor {
     this.textarea.replaceWith(code);
     code.append(this.marks, this.textarea);
     wrapper.prepend(this.gutter);
-    this.lineMarks = new Map();  // line -> class
+    this.lineMarks = new Map();  // line -> mark
     this.textarea.addEventListener('input', () => this.render());
     this.textarea.addEventListener('scroll', () => this.syncScroll());
     this.render();
@@ -66,7 +66,7 @@ class Editor {
     this.render();
   }
 
-  // marks: [{line, kind, title}] with kind "error", "allow" or "deny".
+  // marks: [{line, column?, kind, title}], kind "error", "allow" or "deny"; one per line.
   setMarks(marks) {
     this.lineMarks = new Map();
     for (const mark of marks) {
@@ -267,7 +267,17 @@ function showTab(tab) {
   // Line bands are positioned from the textarea's scroll offsets, known only once visible.
   for (const editor of Object.values(editors)) editor.syncScroll();
 }
-for (const tab of tabs) tab.addEventListener('click', () => showTab(tab));
+for (const tab of tabs) {
+  tab.addEventListener('click', () => showTab(tab));
+  // Arrow keys move between tabs, as in a WAI-ARIA tab list.
+  tab.addEventListener('keydown', (event) => {
+    const step = {ArrowRight: 1, ArrowLeft: -1}[event.key];
+    if (!step) return;
+    const next = tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length];
+    next.focus();
+    showTab(next);
+  });
+}
 
 // ---- Cedar: isAuthorized on the three editors ---------------------------------------------
 
@@ -712,14 +722,23 @@ function openPolicy(id) {
   }
 }
 
+// JSON on one line with a space after each separator.
+function oneLine(value) {
+  if (Array.isArray(value)) return `[${value.map(oneLine).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${oneLine(v)}`).join(', ')}}`;
+  }
+  return JSON.stringify(value);
+}
+
 $('route-example').addEventListener('change', () => {
   const request = state.routeExamples?.[Number($('route-example').value)];
   if (!$('route-example').value || !request) return;
   $('route-method').value = request.method;
   $('route-path').value = request.path;
   if (request.surface) $('route-surface').value = request.surface;
-  editors['route-session'].value = request.session ? JSON.stringify(request.session) : '';
-  editors['route-credentials'].value = request.credentials ? JSON.stringify(request.credentials) : '';
+  editors['route-session'].value = request.session ? oneLine(request.session) : '';
+  editors['route-credentials'].value = request.credentials ? oneLine(request.credentials) : '';
   decideRoute();
 });
 for (const id of ['route-method', 'route-surface']) $(id).addEventListener('change', decideRoute);
