@@ -120,6 +120,7 @@ test('the page loads everything from its own server and decides the starting req
   assert.ok(requests.length > 0);
   for (const url of requests) assert.ok(url.startsWith(`${origin}/`), `a request left the server: ${url}`);
   assert.ok(requests.some((url) => url.endsWith('/wasm/dist/cordon-core.wasm')), requests.join('\n'));
+  assert.ok(requests.some((url) => url.endsWith('/wasm/dist/cordon.mjs')));
   assert.ok(requests.some((url) => url.endsWith('/policies/elaygent/bundle.json')));
   assert.deepEqual(failed, []);
   assert.match(await page.textContent('#status'), /^cordon \d+\.\d+\.\d+ \(WebAssembly\) loaded/);
@@ -213,7 +214,8 @@ async function routeExample(predicate) {
 }
 
 test('the elaygent bundle decides routes: 403 for another tenant, 302 for a disabled user', async () => {
-  assert.match(await page.textContent('#bundle-status'), /^elaygent \S+ · elaygent \(policies\/elaygent\/\)/);
+  assert.match(await page.textContent('#bundle-status'),
+               /^elaygent \S+ · elaygent \(policies\/elaygent\/\) · digest [0-9a-f]{12}… · Ed25519 signature verified/);
   await tab('route');
   await routeExample((r) => r.path === '/api/tenants/bright/dashboard' && r.session?.user === 'pat');
   await page.waitForFunction(() => document.querySelector('#route-decision').textContent === 'DENY 403');
@@ -242,13 +244,33 @@ test('the elaygent bundle decides routes: 403 for another tenant, 302 for a disa
   assert.ok(text.slice(start).startsWith('@id("disabled-user-signed-out")'), text.slice(start, start + 40));
 });
 
-test('a bundle file edited into an error is located by file, line and column; routes keep the last bundle', async () => {
+test('editing a bundle file reloads the bundle: routes follow, the signature stops verifying, errors are located', async () => {
+  const acmeDashboard = (r) => r.path === '/api/tenants/acme/dashboard' && r.session?.user === 'pat';
   await tab('bundle');
   await page.selectOption('#bundle-file', 'access.cedar');
   const text = await page.inputValue('#bundle-text');
+
+  // A new forbid takes effect on the routes at once; the signature no longer verifies.
+  const edited = `${text}
+@id("no-dashboards-today")
+@message("Dashboards are closed for maintenance")
+forbid (principal, action == Action::"view_dashboard", resource);
+`;
+  await page.fill('#bundle-text', edited);
+  await page.waitForFunction(() => /signature does not verify/.test(document.querySelector('#bundle-status').textContent));
+  assert.match(await page.textContent('#bundle-status'),
+               /signature does not verify: access\.cedar: signature error: .*altered/);
+  assert.match(await page.textContent('#bundle-load-result'), /edited: access\.cedar/);
+  await tab('route');
+  await routeExample(acmeDashboard);
+  await page.waitForFunction(() => document.querySelector('#route-decision').textContent.startsWith('DENY'));
+  assert.match(await page.textContent('#route-determining'), /no-dashboards-today forbid: Dashboards are closed for maintenance/);
+
+  // A parse error: located by file, line and column; the last bundle that loaded keeps answering.
+  await tab('bundle');
   const anchor = 'permit (principal in Role::"staff", action';
-  assert.ok(text.includes(anchor));
-  const broken = text.replace(anchor, 'permit (principal in Role::"staff" = action');
+  assert.ok(edited.includes(anchor));
+  const broken = edited.replace(anchor, 'permit (principal in Role::"staff" = action');
   await page.fill('#bundle-text', broken);
   await page.waitForSelector('#bundle-load-result.error');
   const {line, column} = lineColumn(broken, broken.indexOf('" = action') + 2);
@@ -260,15 +282,20 @@ test('a bundle file edited into an error is located by file, line and column; ro
   assert.equal(await page.evaluate(() => document.querySelector('#bundle-text').selectionStart),
                broken.indexOf('" = action') + 2);
   await screenshot('06-bundle-error');
-
   await tab('route');
-  await routeExample((r) => r.path === '/api/tenants/bright/dashboard' && r.session?.user === 'pat');
-  await page.waitForFunction(() => document.querySelector('#route-decision').textContent === 'DENY 403');
+  await routeExample(acmeDashboard);
+  await page.waitForFunction(() => document.querySelector('#route-decision').textContent.startsWith('DENY'));
+  assert.match(await page.textContent('#route-determining'), /no-dashboards-today/);
 
+  // Reverted: the signed bundle again, and the route allowed.
   await tab('bundle');
   await page.click('#bundle-revert');
   await page.waitForSelector('#bundle-load-result.ok');
   assert.equal(await page.inputValue('#bundle-text'), text);
+  assert.match(await page.textContent('#bundle-status'), /Ed25519 signature verified/);
+  await tab('route');
+  await routeExample(acmeDashboard);
+  await page.waitForFunction(() => document.querySelector('#route-decision').textContent === 'ALLOW 200');
 });
 
 test('a field mask and a telemetry scrub highlight what was removed and masked', async () => {
@@ -362,7 +389,7 @@ test('a gate check lists every unmet gate, then the deletion plan once all are m
 test('a bundle chosen as a folder or as files loads, or shows where it is broken', async () => {
   await page.setInputFiles('#open-folder', join(REPO, 'tests', 'bundles', 'valid'));
   await page.waitForFunction(() => /^clinic /.test(document.querySelector('#bundle-status').textContent));
-  assert.match(await page.textContent('#bundle-status'), /^clinic \S+ · folder valid ·/);
+  assert.match(await page.textContent('#bundle-status'), /^clinic \S+ · folder valid · digest [0-9a-f]{12}… · unsigned$/);
   // Paths stay relative to the chosen folder, subfolders included.
   const paths = await page.$$eval('#bundle-file option', (options) => options.map((o) => o.value));
   assert.deepEqual([...paths].sort(), ['README.md', 'access.cedar', 'bundle.json', 'entities.json',

@@ -6,6 +6,7 @@ import {getCordonVersion, init, isAuthorized, loadBundle} from '../dist/cordon.m
 
 const $ = (id) => document.getElementById(id);
 const ELAYGENT_URL = new URL('../../policies/elaygent/', import.meta.url);
+const ELAYGENT_KEY = '../keys/elaygent.pub';  // the committed Ed25519 public key (policies/keys/)
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -427,9 +428,11 @@ function manifestFiles(manifest) {
   return paths;
 }
 
+// The manifest, the files it lists, the signature file and the key that verifies it.
 async function fetchElaygent() {
-  const get = async (path) => {
+  const get = async (path, optional = false) => {
     const response = await fetch(new URL(path, ELAYGENT_URL), {cache: 'no-cache'});
+    if (optional && response.status === 404) return null;
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
     return response.text();
   };
@@ -439,7 +442,9 @@ async function fetchElaygent() {
   await Promise.all(manifestFiles(manifest).slice(1).map(async (path) => {
     files[path] = await get(path);
   }));
-  return files;
+  const [signatures, key] = await Promise.all([get('.signatures.json', true), get(ELAYGENT_KEY, true)]);
+  if (signatures !== null) files['.signatures.json'] = signatures;
+  return {files, key: key?.trim() ?? null};
 }
 
 let elaygentCache = null;  // kept so that loading it again works offline
@@ -447,7 +452,7 @@ async function loadElaygent() {
   setBundleStatus('Loading the elaygent bundle…');
   try {
     elaygentCache ??= await fetchElaygent();
-    useFiles({...elaygentCache}, 'elaygent (policies/elaygent/)');
+    useFiles({...elaygentCache.files}, 'elaygent (policies/elaygent/)', elaygentCache.key);
   } catch (error) {
     setBundleStatus(`Could not fetch policies/elaygent/: ${error.message}`, 'error');
   }
@@ -468,7 +473,8 @@ async function loadChosenFiles(fileList) {
   useFiles(files, folder ? `folder ${folder}` : `${Object.keys(files).length} files you chose`);
 }
 
-function useFiles(files, source) {
+function useFiles(files, source, verificationKey = null) {
+  state.verificationKey = verificationKey;
   state.files = files;
   state.pristine = {...files};
   state.source = source;
@@ -492,8 +498,10 @@ function reloadBundle() {
     state.loadErrors = [];
     const manifest = parseJson(state.files['bundle.json'] ?? '{}', 'bundle.json');
     state.manifest = manifest.value ?? {};
+    const signature = signatureStatus();
     setBundleStatus(`${answer.bundle.name} ${answer.bundle.revision} · ${state.source} · ` +
-                    `digest ${answer.bundle.digest.slice(0, 12)}…`, 'ok');
+                    `digest ${answer.bundle.digest.slice(0, 12)}… · ${signature.text}`,
+                    signature.verified === false ? 'warn' : 'ok');
     refreshBundleLists();
   } else {
     state.loadErrors = answer.errors;
@@ -508,6 +516,20 @@ function reloadBundle() {
   scrubPayload();
   renderMatrix();
   checkGate();
+}
+
+// Whether the files still carry a valid signature: the bundle in use loads without requiring
+// one (so that edits take effect), and a second load that requires it says whether it holds.
+function signatureStatus() {
+  if (state.files['.signatures.json'] === undefined) return {text: 'unsigned', verified: null};
+  if (!state.verificationKey) return {text: 'signed; no key here to verify it', verified: null};
+  const answer = loadBundle({files: state.files, options: {requireSignature: 'ed25519',
+                                                          verificationKey: state.verificationKey}});
+  if (answer.type === 'success') {
+    answer.bundle.dispose();
+    return {text: `Ed25519 signature verified (policies/keys/elaygent.pub)`, verified: true};
+  }
+  return {text: `signature does not verify: ${answer.errors[0].message}`, verified: false};
 }
 
 function setBundleStatus(text, kind = '') {
