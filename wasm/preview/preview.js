@@ -160,6 +160,17 @@ function locationLink(editor, line, column, prefix = '', beforeJump = null) {
   }, `${prefix}line ${line}, column ${column}`);
 }
 
+// "line L" as a link to a policy's first line (no error there: a plain link).
+function policyLink(editor, line) {
+  return el('a', {
+    href: '#',
+    onclick: (event) => {
+      event.preventDefault();
+      editor.goTo(line, 1);
+    },
+  }, `line ${line}`);
+}
+
 // JSON.parse's error, with the line and column where V8 reports a position.
 function parseJson(text, what) {
   try {
@@ -375,7 +386,7 @@ function decideCedar() {
       if (span) marks.push({line: span.line, kind: decision, title: `${id} determined the decision`});
       return el('li', {class: `effect-${span?.effect ?? 'unknown'}`},
                 el('code', {}, id), span?.annotatedId ? ` @id("${span.annotatedId}")` : '',
-                span ? [' — ', span.effect ?? '', ' at ', locationLink(policiesEditor, span.line, 1)] : '');
+                span ? [' — ', span.effect ?? '', ' at ', policyLink(policiesEditor, span.line)] : '');
     })));
   } else {
     details.push(el('p', {class: 'muted'},
@@ -387,7 +398,7 @@ function decideCedar() {
       const span = spanOf(policyId);
       if (span) marks.push({line: span.line, kind: 'error', title: error.message});
       return el('li', {class: 'error'}, el('code', {}, policyId),
-                span ? [' at ', locationLink(policiesEditor, span.line, 1)] : '', ': ', error.message);
+                span ? [' at ', policyLink(policiesEditor, span.line)] : '', ': ', error.message);
     })));
   }
   policiesEditor.setMarks(marks);
@@ -721,13 +732,17 @@ function decideRoute() {
       decision.determining.length ? el('h3', {}, 'Determining policies') : null,
       el('ul', {class: 'policies', id: 'route-determining'}, decision.determining.map((policy) =>
           el('li', {class: `effect-${policy.effect}`},
-             el('a', {href: '#', onclick: (event) => { event.preventDefault(); openPolicy(policy.id); }},
-                el('code', {}, policy.id)),
+             bundlePolicyLink(policy.id),
              ` ${policy.effect}`, policy.message ? `: ${policy.message}` : ''))),
       decision.errors.length ? el('h3', {}, 'Policies that errored (skipped)') : null,
       el('ul', {class: 'errors'}, decision.errors.map((e) => el('li', {class: 'error'}, el('code', {}, e.policyId), ': ', e.message))),
       el('h3', {}, 'Explanation'),
       el('ol', {class: 'explanation'}, decision.explanation.map((sentence) => el('li', {}, sentence))));
+}
+
+// A bundle policy's id as a link to it in the file editor.
+function bundlePolicyLink(id) {
+  return el('a', {href: '#', onclick: (event) => { event.preventDefault(); openPolicy(id); }}, el('code', {}, id));
 }
 
 // Shows a bundle policy in the file editor, found by its @id annotation.
@@ -949,12 +964,11 @@ function checkGate() {
   badge.className = `badge ${result.allowed ? 'allow' : 'deny'}`;
   badge.textContent = result.allowed ? 'MAY PROCEED' :
       `REFUSED${result.unmet.length ? `: ${result.unmet.length} unmet gate${result.unmet.length > 1 ? 's' : ''}` : ''}`;
-  const policyLink = (id) => el('a', {href: '#', onclick: (event) => { event.preventDefault(); openPolicy(id); }}, el('code', {}, id));
   fill(details,
       result.unmet.length ? el('h3', {}, 'Unmet gates') : null,
       el('ul', {class: 'policies', id: 'gate-unmet'}, result.unmet.map((gate) =>
           el('li', {class: 'effect-forbid'}, el('strong', {}, gate.gate), `: ${gate.message} `,
-             '(', policyLink(gate.policyId), gate.errored ? ', errored: it cannot vouch for its precondition' : '', ')'))),
+             '(', bundlePolicyLink(gate.policyId), gate.errored ? ', errored: it cannot vouch for its precondition' : '', ')'))),
       result.errors.length ? el('h3', {}, 'Policies that errored') : null,
       el('ul', {class: 'errors'}, result.errors.map((e) => el('li', {class: 'error'}, el('code', {}, e.policyId), ': ', e.message))),
       result.deletionPlan.length ? el('h3', {}, 'Deletion plan') : null,
