@@ -54,7 +54,6 @@ function startServer() {
 }
 
 let server;
-let browser;
 let userDataDir;
 let context;
 let page;
@@ -77,7 +76,6 @@ before(async () => {
            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     viewport: {width: 1280, height: 900},
   });
-  browser = context;
   page = context.pages()[0] ?? await context.newPage();
   page.on('request', (request) => requests.push(request.url()));
   page.on('requestfailed', (request) => failed.push(request.url()));
@@ -90,7 +88,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
+  await context?.close();
   await new Promise((done) => server ? server.close(done) : done());
   if (userDataDir) rmSync(userDataDir, {recursive: true, force: true});
 });
@@ -180,7 +178,7 @@ test('a broken policy shows the parse error at its line and column, and puts the
   assert.deepEqual(caret, {focused: true, start: offset, end: offset});
   await screenshot('03-cedar-parse-error');
 
-  // Entities that are not JSON: the location comes from the browser's JSON reader.
+  // Entities that are not JSON (V8's message for "flase" has no position: the page finds it).
   await page.fill('#policies-text', policies);
   const badEntities = ENTITIES_EXAMPLE.replace('"suspended": false', '"suspended": flase');
   await page.fill('#entities-text', badEntities);
