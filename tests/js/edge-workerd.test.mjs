@@ -65,7 +65,10 @@ before(async () => {
                   {stdio: ['ignore', 'pipe', 'pipe']});
   workerd.stdout.on('data', (chunk) => { output += chunk; });
   workerd.stderr.on('data', (chunk) => { output += chunk; });
-  const exited = new Promise((resolve) => workerd.once('exit', resolve));
+  const exited = new Promise((resolve) => {
+    workerd.once('exit', resolve);
+    workerd.once('error', (error) => resolve(error.message));  // e.g. the binary is missing
+  });
 
   // Ready once it answers; fail if it exits or takes more than 30 s.
   const deadline = Date.now() + 30000;
