@@ -312,6 +312,22 @@ test('a field mask and a telemetry scrub highlight what was removed and masked',
   assert.match(scrubbed, /"missed_calls": 37/);
   await screenshot('07-scrub-mask');
 
+  // The payload reaches the engine as text: an integer beyond 2^53 stays exact, a duplicate
+  // key is refused at its line and column in the payload.
+  const dashboard = await page.inputValue('#scrub-payload');
+  await page.fill('#scrub-payload', dashboard.replace('"calls": 412', '"calls": 9007199254740993'));
+  await page.waitForFunction(() => document.querySelector('#scrub-result').textContent.includes('"calls": 9007199254740993'));
+  assert.match(await page.textContent('#scrub-original'), /"calls": 9007199254740993,/);
+  const duplicate = dashboard.replace('"missed_calls": 37,', '"missed_calls": 37,\n  "tenant": "bright",');
+  assert.notEqual(duplicate, dashboard);
+  await page.fill('#scrub-payload', duplicate);
+  const second = lineColumn(duplicate, duplicate.indexOf('"tenant": "bright"'));
+  await page.waitForFunction((prefix) => document.querySelector('#scrub-summary .errors li')?.textContent.startsWith(prefix),
+                             `Payload, line ${second.line}, column ${second.column}: json error: duplicate key "tenant"`);
+  assert.equal(await page.textContent('#panel-scrub .editor[data-for=scrub-payload] .gutter .mark-error'), String(second.line));
+  await page.fill('#scrub-payload', dashboard);
+  await page.waitForFunction(() => /^6 removed/.test(document.querySelector('#scrub-summary').textContent));
+
   // A platform administrator sees the financial fields: only the secrets go.
   await page.fill('#scrub-viewer', JSON.stringify({user: 'opal', roles: ['platform_admin'], tenant: 'elaygent', status: 'active'}));
   await page.waitForFunction(() => /^2 removed/.test(document.querySelector('#scrub-summary').textContent));

@@ -839,13 +839,29 @@ function scrubPayload() {
     fill(result);
     return;
   }
-  const answer = mask ?
-      state.bundle.mask({payload: payload.value, viewer: viewer.value, surface: $('scrub-surface').value,
-                         profile: $('scrub-profile').value}) :
-      state.bundle.scrub({event: payload.value, profile: $('scrub-profile').value});
+  // The payload goes to the engine as the author's text, last in the call, so that its integers
+  // stay exact and its duplicate keys are refused as the engine refuses them everywhere; an
+  // error inside it maps back to the payload editor.
+  const prefix = mask ?
+      `{"viewer": ${JSON.stringify(viewer.value)}, "surface": ${JSON.stringify($('scrub-surface').value)}, ` +
+          `"profile": ${JSON.stringify($('scrub-profile').value)}, "payload": ` :
+      `{"profile": ${JSON.stringify($('scrub-profile').value)}, "event": `;
+  const callText = `${prefix}${payloadEditor.value}\n}`;
+  const answer = parseExact(mask ? state.bundle.maskJson(callText) : state.bundle.scrubJson(callText));
+  const originalValue = parseExact(payloadEditor.value);
   if (answer.type === 'failure') {
-    fill(summary, el('ul', {class: 'errors'}, answer.errors.map((e) => el('li', {class: 'error'}, e.message))));
-    fill(original, renderJson(payload.value, new Set(), new Set()));
+    const prefixColumns = [...prefix].length;
+    const marks = [];
+    fill(summary, el('ul', {class: 'errors'}, answer.errors.map((error) => {
+      const at = /^call:(\d+):(\d+): (.*)$/s.exec(error.message);
+      let [line, column] = at ? [Number(at[1]), Number(at[2])] : [0, 0];
+      if (line === 1) column -= prefixColumns;
+      if (!at || column < 1) return el('li', {class: 'error'}, error.message);
+      marks.push({line, column, kind: 'error', title: at[3]});
+      return el('li', {class: 'error'}, 'Payload, ', locationLink(payloadEditor, line, column), ': ', at[3]);
+    })));
+    payloadEditor.setMarks(marks);
+    fill(original, renderJson(originalValue, new Set(), new Set()));
     fill(result);
     return;
   }
@@ -859,8 +875,21 @@ function scrubPayload() {
       el('ul', {class: 'pointers'},
          [...removed].map((p) => el('li', {class: 'removed'}, el('code', {}, p), ' removed')),
          [...changed].map((p) => el('li', {class: 'masked'}, el('code', {}, p), mask ? ' masked' : ' replaced'))));
-  fill(original, renderJson(payload.value, removed, changed));
+  fill(original, renderJson(originalValue, removed, changed));
   fill(result, renderJson(scrubbed, new Set(), changed));
+}
+
+// An integer JavaScript numbers would round, kept as its digits for display.
+class ExactInteger {
+  constructor(digits) { this.digits = digits; }
+}
+
+// JSON.parse, keeping integers beyond 2^53 exact where the browser gives the reviver the
+// source text (Chromium 114 and later).
+function parseExact(text) {
+  return JSON.parse(text, (key, value, context) =>
+      typeof value === 'number' && !Number.isSafeInteger(value) && /^-?\d+$/.test(context?.source ?? '') ?
+          new ExactInteger(context.source) : value);
 }
 
 // Pretty-printed JSON whose members carry their RFC 6901 pointer, so that the engine's
@@ -874,6 +903,11 @@ function renderJson(value, removed, changed) {
     else if (changed.has(pointer)) line.classList.add('masked');
     const pad = '  '.repeat(indent);
     const comma = last ? '' : ',';
+    if (node instanceof ExactInteger) {
+      line.append(pad, prefix, el('span', {class: 'json-number'}, node.digits), comma, '\n');
+      out.append(line);
+      return;
+    }
     if (node !== null && typeof node === 'object') {
       const entries = Array.isArray(node) ? node.map((v, i) => [i, v]) : Object.entries(node);
       const [open, close] = Array.isArray(node) ? ['[', ']'] : ['{', '}'];
