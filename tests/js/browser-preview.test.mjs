@@ -152,6 +152,29 @@ unless { context has weekday && context.weekday };`);
   await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ALLOW');
 });
 
+test('Cedar inputs reach the engine as text: 64-bit integers exact, duplicate keys refused', async () => {
+  await tab('cedar');
+  const policies = await page.inputValue('#policies-text');
+  const request = await page.inputValue('#request-text');
+  await page.fill('#policies-text', `${policies}
+
+@id("exact-ticket")
+forbid (principal, action, resource) unless { context has ticket && context.ticket == 9007199254740993 };`);
+  // 9007199254740993 is not a double: a call that went through JavaScript numbers would hold
+  // 9007199254740992 and be denied.
+  await page.fill('#request-text', request.replace('"context": {}', '"context": {"ticket": 9007199254740993}'));
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ALLOW');
+  await page.fill('#request-text', request.replace('"context": {}', '"context": {"ticket": 9007199254740992}'));
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'DENY');
+  assert.match(await page.textContent('#cedar-details'), /policy2 @id\("exact-ticket"\)/);
+  await page.fill('#request-text', request.replace('"context": {}', '"context": {"ticket": 1, "ticket": 9007199254740993}'));
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ERROR: deny');
+  assert.match(await page.textContent('#cedar-details'), /duplicate key `ticket`/);
+  await page.fill('#request-text', request);
+  await page.fill('#policies-text', policies);
+  await page.waitForFunction(() => document.querySelector('#decision').textContent === 'ALLOW');
+});
+
 test('a broken policy shows the parse error at its line and column, and puts the caret there', async () => {
   await tab('cedar');
   const policies = await page.inputValue('#policies-text');

@@ -2,7 +2,7 @@
 // (the npm package's ES module, loaded as is); this file only gathers inputs, calls the
 // package and renders its answers. No network use after load: the module, the wasm and the
 // default bundle are fetched once at start-up, and everything else happens in memory.
-import {getCordonVersion, init, isAuthorized, loadBundle} from '../dist/cordon.mjs';
+import {getCordonVersion, init, isAuthorizedJson, loadBundle} from '../dist/cordon.mjs';
 
 const $ = (id) => document.getElementById(id);
 const ELAYGENT_URL = new URL('../../policies/elaygent/', import.meta.url);
@@ -291,7 +291,7 @@ for (const tab of tabs) {
   });
 }
 
-// ---- Cedar: isAuthorized on the three editors ---------------------------------------------
+// ---- Cedar: isAuthorizedJson on the three editors ---------------------------------------------
 
 // Where each policy of the text starts, with its effect and @id, to point at the determining
 // policies: the engine names them policy0..N by position. Only for display; the engine parses.
@@ -352,12 +352,19 @@ function decideCedar() {
         request.error ? jsonErrorItem(requestEditor, request.error) : null));
     return;
   }
-  const call = {
-    ...(request.value && typeof request.value === 'object' ? request.value : {}),
-    policies: {staticPolicies: policiesEditor.value},
-    entities: entities.value,
-  };
-  const answer = isAuthorized(call);
+  if (request.value === null || typeof request.value !== 'object' || Array.isArray(request.value)) {
+    policiesEditor.setMarks([]);
+    showCedar('failure', el('ul', {class: 'errors'}, el('li', {class: 'error'},
+        'The request must be a JSON object: {"principal", "action", "resource", "context"}')));
+    return;
+  }
+  // The call goes to the engine as the author's text (isAuthorizedJson): integers keep all 64
+  // bits and duplicate keys are refused, as in every build. The request object's members are
+  // spliced in after the policies and entities.
+  const members = requestEditor.value.trim().slice(1, -1).trim();
+  const callText = `{"policies": ${JSON.stringify({staticPolicies: policiesEditor.value})}, ` +
+      `"entities": ${entitiesEditor.value}${members ? `, ${members}` : ''}}`;
+  const answer = JSON.parse(isAuthorizedJson(callText));
   const spans = policySpans(policiesEditor.value);
   const spanOf = (id) => /^policy(\d+)$/.test(id) ? spans[Number(id.slice(6))] : undefined;
 
