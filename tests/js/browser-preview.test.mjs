@@ -421,6 +421,18 @@ test('a gate check lists every unmet gate, then the deletion plan once all are m
   await page.selectOption('#gate-example', 'examples/hard-delete-ready.json');
   await page.waitForFunction(() => document.querySelector('#gate-decision').textContent === 'MAY PROCEED');
   assert.deepEqual(await page.$$eval('#gate-plan li', (items) => items.map((item) => item.textContent)), ready.deletionPlan);
+
+  // Facts with a duplicate key are refused where the key is (they go to the engine as text).
+  const readyText = await page.inputValue('#gate-facts');
+  const duplicate = readyText.replace('{', '{"legal_hold": true,\n ');
+  await page.fill('#gate-facts', duplicate);
+  const second = lineColumn(duplicate, duplicate.indexOf('"legal_hold"', duplicate.indexOf('\n')));
+  await page.waitForFunction((prefix) => document.querySelector('#gate-details .errors li')?.textContent.startsWith(prefix),
+                             `Facts, line ${second.line}, column ${second.column}: json error: duplicate key "legal_hold"`);
+  assert.equal(await page.textContent('#gate-decision'), 'ERROR: refused');
+  await page.fill('#gate-facts', readyText);
+  await page.waitForFunction(() => document.querySelector('#gate-decision').textContent === 'MAY PROCEED');
+  assert.deepEqual(await page.$$eval('#gate-plan li', (items) => items.map((item) => item.textContent)), ready.deletionPlan);
 });
 
 test('a bundle chosen as a folder or as files loads, or shows where it is broken', async () => {

@@ -853,21 +853,11 @@ function scrubPayload() {
       `{"viewer": ${JSON.stringify(viewer.value)}, "surface": ${JSON.stringify($('scrub-surface').value)}, ` +
           `"profile": ${JSON.stringify($('scrub-profile').value)}, "payload": ` :
       `{"profile": ${JSON.stringify($('scrub-profile').value)}, "event": `;
-  const callText = `${prefix}${payloadEditor.value}\n}`;
-  const answer = parseExact(mask ? state.bundle.maskJson(callText) : state.bundle.scrubJson(callText));
+  const answer = parseExact((mask ? state.bundle.maskJson : state.bundle.scrubJson)
+                                .call(state.bundle, `${prefix}${payloadEditor.value}\n}`));
   const originalValue = parseExact(payloadEditor.value);
   if (answer.type === 'failure') {
-    const prefixColumns = [...prefix].length;
-    const marks = [];
-    fill(summary, el('ul', {class: 'errors'}, answer.errors.map((error) => {
-      const at = /^call:(\d+):(\d+): (.*)$/s.exec(error.message);
-      let [line, column] = at ? [Number(at[1]), Number(at[2])] : [0, 0];
-      if (line === 1) column -= prefixColumns;
-      if (!at || column < 1) return el('li', {class: 'error'}, error.message);
-      marks.push({line, column, kind: 'error', title: at[3]});
-      return el('li', {class: 'error'}, 'Payload, ', locationLink(payloadEditor, line, column), ': ', at[3]);
-    })));
-    payloadEditor.setMarks(marks);
+    fill(summary, el('ul', {class: 'errors'}, callErrorItems(answer.errors, prefix, payloadEditor, 'Payload')));
     fill(original, renderJson(originalValue, new Set(), new Set()));
     fill(result);
     return;
@@ -884,6 +874,23 @@ function scrubPayload() {
          [...changed].map((p) => el('li', {class: 'masked'}, el('code', {}, p), mask ? ' masked' : ' replaced'))));
   fill(original, renderJson(originalValue, removed, changed));
   fill(result, renderJson(scrubbed, new Set(), changed));
+}
+
+// The errors of a call made of `prefix` (one line) followed by an editor's text: a location
+// ("call:L:C: ...") inside the editor's text is linked and marked there.
+function callErrorItems(errors, prefix, editor, what) {
+  const prefixColumns = [...prefix].length;
+  const marks = [];
+  const items = errors.map((error) => {
+    const at = /^call:(\d+):(\d+): (.*)$/s.exec(error.message);
+    const line = at ? Number(at[1]) : 0;
+    const column = at ? Number(at[2]) - (line === 1 ? prefixColumns : 0) : 0;
+    if (!at || column < 1) return el('li', {class: 'error'}, error.message);
+    marks.push({line, column, kind: 'error', title: at[3]});
+    return el('li', {class: 'error'}, `${what}, `, locationLink(editor, line, column), ': ', at[3]);
+  });
+  editor.setMarks(marks);
+  return items;
 }
 
 // An integer JavaScript numbers would round, kept as its digits for display.
@@ -984,21 +991,28 @@ function checkGate() {
     noBundle(details);
     return;
   }
-  const errors = [];
-  const call = {workflow: $('gate-workflow').value};
-  for (const [id, key, what] of [['gate-actor', 'actor', 'The actor'], ['gate-facts', 'facts', 'The facts']]) {
-    const editor = editors[id];
-    editor.setMarks([]);
-    if (!editor.value.trim() && key === 'facts') continue;
-    const parsed = parseJson(editor.value, what);
-    if (parsed.error) errors.push(jsonErrorItem(editor, parsed.error));
-    else call[key] = parsed.value;
-  }
-  const answer = errors.length ? null : state.bundle.gate(call);
-  if (!answer || answer.type === 'failure') {
+  const actorEditor = editors['gate-actor'];
+  const factsEditor = editors['gate-facts'];
+  actorEditor.setMarks([]);
+  factsEditor.setMarks([]);
+  const actor = parseJson(actorEditor.value, 'The actor');
+  const facts = factsEditor.value.trim() ? parseJson(factsEditor.value, 'The facts') : {value: null};
+  const refuse = (items) => {
     badge.className = 'badge failure';
     badge.textContent = 'ERROR: refused';
-    fill(details, el('ul', {class: 'errors'}, answer ? answer.errors.map((e) => el('li', {class: 'error'}, e.message)) : errors));
+    fill(details, el('ul', {class: 'errors'}, items));
+  };
+  if (actor.error || facts.error) {
+    refuse([actor.error ? jsonErrorItem(actorEditor, actor.error) : null,
+            facts.error ? jsonErrorItem(factsEditor, facts.error) : null]);
+    return;
+  }
+  // The facts go as the author's text, last, like a scrub payload.
+  const prefix = `{"workflow": ${JSON.stringify($('gate-workflow').value)}, "actor": ${JSON.stringify(actor.value)}` +
+                 (factsEditor.value.trim() ? ', "facts": ' : '');
+  const answer = JSON.parse(state.bundle.gateJson(`${prefix}${factsEditor.value.trim() ? factsEditor.value : ''}\n}`));
+  if (answer.type === 'failure') {
+    refuse(callErrorItems(answer.errors, prefix, factsEditor, 'Facts'));
     return;
   }
   const result = answer.result;
