@@ -249,6 +249,15 @@ test('the elaygent bundle decides routes: 403 for another tenant, 302 for a disa
   await page.waitForFunction(() => document.querySelector('#route-decision').textContent === 'ALLOW 200');
   assert.match(await page.textContent('#route-determining'), /staff-own-tenant-operator-surface permit/);
 
+  // A session with a duplicate key is refused where the key is (it goes to the engine as text).
+  const session = await page.inputValue('#route-session');
+  const duplicate = session.replace('{', '{"tenant": "bright",\n ');
+  await page.fill('#route-session', duplicate);
+  const second = lineColumn(duplicate, duplicate.indexOf('"tenant"', duplicate.indexOf('\n')));
+  await page.waitForFunction((prefix) => document.querySelector('#route-details .errors li')?.textContent.startsWith(prefix),
+                             `Session, line ${second.line}, column ${second.column}: json error: duplicate key "tenant"`);
+  assert.equal(await page.textContent('#route-decision'), 'ERROR: deny');
+
   await routeExample((r) => r.session?.status === 'disabled');
   await page.waitForFunction(
       () => document.querySelector('#route-decision').textContent === 'DENY 302 → /login?reason=disabled');

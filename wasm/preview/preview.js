@@ -711,11 +711,15 @@ function decideRoute() {
     fill(details, el('ul', {class: 'errors'}, errors));
     return;
   }
-  const answer = state.bundle.route(request);
+  // The session goes as the author's text, last, like a scrub payload.
+  const sessionText = editors['route-session'].value;
+  const {session, ...rest} = request;
+  const prefix = `${JSON.stringify(rest).slice(0, -1)}${session === undefined ? '' : ', "session": '}`;
+  const answer = JSON.parse(state.bundle.routeJson(`${prefix}${session === undefined ? '' : sessionText}\n}`));
   if (answer.type === 'failure') {
     badge.className = 'badge failure';
     badge.textContent = 'ERROR: deny';
-    fill(details, el('ul', {class: 'errors'}, answer.errors.map((e) => el('li', {class: 'error'}, e.message))));
+    fill(details, el('ul', {class: 'errors'}, callErrorItems(answer.errors, prefix, editors['route-session'], 'Session')));
     return;
   }
   const decision = answer.decision;
@@ -882,7 +886,7 @@ function callErrorItems(errors, prefix, editor, what) {
   const prefixColumns = [...prefix].length;
   const marks = [];
   const items = errors.map((error) => {
-    const at = /^call:(\d+):(\d+): (.*)$/s.exec(error.message);
+    const at = /^(?:call|route request):(\d+):(\d+): (.*)$/s.exec(error.message);
     const line = at ? Number(at[1]) : 0;
     const column = at ? Number(at[2]) - (line === 1 ? prefixColumns : 0) : 0;
     if (!at || column < 1) return el('li', {class: 'error'}, error.message);
