@@ -432,6 +432,7 @@ const state = {
   bundle: null,       // the last bundle that loaded
   manifest: null,     // its bundle.json, read for the lists of surfaces, profiles and examples
   loadErrors: [],     // the errors of the current files, when they do not load
+  verificationKey: null,  // the Ed25519 public key the files' signature is checked with
 };
 
 // The files a manifest lists (docs/bundle-format.md); the engine decides what they mean.
@@ -525,7 +526,7 @@ function reloadBundle() {
     state.loadErrors = answer.errors;
     setBundleStatus(state.bundle ?
         `The files do not load (${answer.errors.length} error${answer.errors.length > 1 ? 's' : ''}); ` +
-        `Route, Scrub and Matrix answer with the last bundle that loaded, ${state.bundle.name} ${state.bundle.revision}.` :
+        `Route, Scrub, Matrix and Gate answer with the last bundle that loaded, ${state.bundle.name} ${state.bundle.revision}.` :
         `The files do not load as a bundle (${answer.errors.length} error${answer.errors.length > 1 ? 's' : ''}).`,
         'error');
   }
