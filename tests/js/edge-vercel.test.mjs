@@ -35,11 +35,11 @@ const bundleFile = join(scratch, 'elaygent.bundle.json');
 writeFileSync(bundleFile, JSON.stringify(files));
 
 /** The middleware's answers to `requests`, from one sandbox in a child Node process. */
-function callMiddleware(requests) {
+function callMiddleware(requests, bundle = bundleFile) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath,
                         ['--experimental-vm-modules', '--no-warnings', RUNNER,
-                         '--package', PACKAGE_DIST, '--bundle', bundleFile],
+                         '--package', PACKAGE_DIST, '--bundle', bundle],
                         {stdio: ['pipe', 'pipe', 'pipe']});
     let stdout = '';
     let stderr = '';
@@ -126,4 +126,18 @@ test('403, redirect and pass-through, and no forged headers reach the function',
   assert.equal(disabled.headers.location, '/login?reason=disabled');
   assert.match(disabled.headers['set-cookie'], /^session=; .*Max-Age=0/);
   assert.equal(anonymous.status, 401);
+});
+
+test('a bundle that does not load answers 503 to every request: fail closed', async () => {
+  const {'routes.json': _, ...incomplete} = files;
+  const incompleteFile = join(scratch, 'incomplete.bundle.json');
+  writeFileSync(incompleteFile, JSON.stringify(incomplete));
+  const answers = await callMiddleware(
+      [undefined, 'pat', 'opal'].map((user) => httpRequest('GET', '/api/tenants/acme/dashboard', {user})),
+      incompleteFile);
+  for (const answer of answers) {
+    assert.equal(answer.status, 503);
+    assert.equal(answer.body, 'policy unavailable\n');
+    assert.equal(answer.headers['x-middleware-next'], undefined);
+  }
 });

@@ -32,9 +32,8 @@ const loaded = loadBundle({files, options: {requireSignature: 'ed25519', verific
 assert.equal(loaded.type, 'success', JSON.stringify(loaded));
 const bundle = loaded.bundle;
 
-let scratch;
-let workerd;
-let output = '';
+const scratch = mkdtempSync(join(tmpdir(), 'cordon-workerd-'));
+const running = [];
 let origin;
 
 function freePort() {
@@ -46,23 +45,26 @@ function freePort() {
   });
 }
 
-before(async () => {
+/** Starts the example in workerd with `bundle` as its packed bundle; answers its base URL. */
+async function startWorker(name, bundle) {
   // The example's config embeds ../../wasm/dist/* and ./elaygent.bundle.json: recreate that
   // layout in a scratch folder, with wasm/dist linked to the installed package.
-  scratch = mkdtempSync(join(tmpdir(), 'cordon-workerd-'));
-  const worker = join(scratch, 'examples', 'cloudflare-worker');
+  const root = join(scratch, name);
+  const worker = join(root, 'examples', 'cloudflare-worker');
   mkdirSync(worker, {recursive: true});
-  mkdirSync(join(scratch, 'wasm'));
-  symlinkSync(PACKAGE_DIST, join(scratch, 'wasm', 'dist'));
-  for (const name of ['config.capnp', 'worker.mjs', 'origin.mjs']) {
-    symlinkSync(join(EXAMPLE, name), join(worker, name));
+  mkdirSync(join(root, 'wasm'));
+  symlinkSync(PACKAGE_DIST, join(root, 'wasm', 'dist'));
+  for (const file of ['config.capnp', 'worker.mjs', 'origin.mjs']) {
+    symlinkSync(join(EXAMPLE, file), join(worker, file));
   }
-  writeFileSync(join(worker, 'elaygent.bundle.json'), JSON.stringify(files));
+  writeFileSync(join(worker, 'elaygent.bundle.json'), JSON.stringify(bundle));
 
   const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  workerd = spawn(WORKERD, ['serve', join(worker, 'config.capnp'), `--socket-addr=http=127.0.0.1:${port}`],
-                  {stdio: ['ignore', 'pipe', 'pipe']});
+  const base = `http://127.0.0.1:${port}`;
+  const workerd = spawn(WORKERD, ['serve', join(worker, 'config.capnp'), `--socket-addr=http=127.0.0.1:${port}`],
+                        {stdio: ['ignore', 'pipe', 'pipe']});
+  running.push(workerd);
+  let output = '';
   workerd.stdout.on('data', (chunk) => { output += chunk; });
   workerd.stderr.on('data', (chunk) => { output += chunk; });
   const exited = new Promise((resolve) => {
@@ -74,18 +76,22 @@ before(async () => {
   const deadline = Date.now() + 30000;
   for (;;) {
     const status = await Promise.race([
-      fetch(`${origin}/api/does-not-exist`).then((response) => response.status, () => null),
+      fetch(`${base}/api/does-not-exist`).then((response) => response.status, () => null),
       exited.then((code) => { throw new Error(`workerd exited (${code}):\n${output}`); }),
     ]);
-    if (status !== null) break;
+    if (status !== null) return base;
     if (Date.now() > deadline) throw new Error(`workerd did not answer within 30 s:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+before(async () => {
+  origin = await startWorker('elaygent', files);
 });
 
 after(() => {
-  workerd?.kill();
-  if (scratch) rmSync(scratch, {recursive: true, force: true});
+  for (const workerd of running) workerd.kill();
+  rmSync(scratch, {recursive: true, force: true});
 });
 
 function send(method, path, {user, surface, headers = {}} = {}) {
@@ -165,4 +171,15 @@ test('the client cannot forge the headers the worker adds for the origin', async
   const reached = await response.json();
   assert.equal(reached.route, 'GET /api/tenants/:tenantId/calls');
   assert.equal(reached.scrubProfile, 'dashboard');
+});
+
+test('a bundle that does not load answers 503 to every request: fail closed', async () => {
+  const {'routes.json': _, ...incomplete} = files;
+  const broken = await startWorker('incomplete', incomplete);
+  for (const user of [undefined, 'pat', 'opal']) {
+    const response = await fetch(`${broken}/api/tenants/acme/dashboard`,
+                                 {headers: user ? {Cookie: `session=${user}`} : {}});
+    assert.equal(response.status, 503);
+    assert.equal(await response.text(), 'policy unavailable\n');
+  }
 });
