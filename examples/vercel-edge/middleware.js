@@ -26,17 +26,17 @@ const SURFACES = new Set(['desktop', 'mobile']);
 // Loaded once per instance, on the first request; a failed load is retried on the next one.
 let loading = null;
 function elaygent() {
-  loading ??= init({wasmModule}).then(() => {
-    // Its signature was checked when it was packed (pack-bundle.mjs --key): the JSON is part
-    // of this code, so checking it again here would only slow every cold start.
-    const loaded = loadBundle({files});
-    if (loaded.type === 'failure') throw new Error(loaded.errors[0].message);
-    return loaded.bundle;
-  });
-  return loading.catch((error) => {
-    loading = null;
-    throw error;
-  });
+  if (!loading) {
+    loading = init({wasmModule}).then(() => {
+      // Its signature was checked when it was packed (pack-bundle.mjs --key): the JSON is part
+      // of this code, so checking it again here would only slow every cold start.
+      const loaded = loadBundle({files});
+      if (loaded.type === 'failure') throw new Error(loaded.errors[0].message);
+      return loaded.bundle;
+    });
+    loading.catch(() => { loading = null; });
+  }
+  return loading;
 }
 
 function sessionOf(request) {
