@@ -135,14 +135,24 @@ function percentile(sorted, p) {
 // again: the mean nanoseconds per call of each sample. With wholeRounds (the method of every
 // runner, bench/README.md) it stops at the end of the first round after which the time
 // budget is spent or maxSamples are taken, so every request has as many samples; without,
-// as soon as either is reached. Returns {sorted, rounds}.
+// as soon as either is reached. Returns {sorted, rounds, cpuNsPerCall}: the process's CPU
+// time over the timed calls per call, which a busy machine inflates less than wall time.
 function measure(fn, calls, order, options, wholeRounds = true) {
   const budgetNs = BigInt(Math.round(options.seconds * 1e9));
   const batch = options.batch;
   const samples = [];
   let rounds = 0;
   let sink = 0;
+  const cpuStarted = process.cpuUsage();
   const started = process.hrtime.bigint();
+  const result = (roundCount) => {
+    const cpu = process.cpuUsage(cpuStarted);  // microseconds of this process, all threads
+    return {
+      sorted: Float64Array.from(samples).sort(),
+      rounds: roundCount,
+      cpuNsPerCall: ((cpu.user + cpu.system) * 1000) / (samples.length * batch),
+    };
+  };
   for (;;) {
     for (const index of order) {
       const call = calls[index];
@@ -151,7 +161,7 @@ function measure(fn, calls, order, options, wholeRounds = true) {
       const t1 = process.hrtime.bigint();
       samples.push(Number(t1 - t0) / batch);
       if (!wholeRounds && (samples.length >= options.maxSamples || t1 - started >= budgetNs)) {
-        return {sorted: Float64Array.from(samples).sort(), rounds: rounds + 1};
+        return result(rounds + 1);
       }
     }
     rounds++;
@@ -161,10 +171,10 @@ function measure(fn, calls, order, options, wholeRounds = true) {
     }
   }
   if (sink === -1) console.error('unreachable');  // keeps the answers observable
-  return {sorted: Float64Array.from(samples).sort(), rounds};
+  return result(rounds);
 }
 
-function statistics({sorted, rounds}) {
+function statistics({sorted, rounds, cpuNsPerCall}) {
   if (sorted.length === 0) return {samples: 0, rounds, p50_ns: null, p99_ns: null, mean_ns: null};
   let sum = 0;
   for (const x of sorted) sum += x;
@@ -174,6 +184,7 @@ function statistics({sorted, rounds}) {
     p50_ns: Math.round(percentile(sorted, 0.5)),
     p99_ns: Math.round(percentile(sorted, 0.99)),
     mean_ns: Math.round(sum / sorted.length),
+    cpu_ns_per_call: Math.round(cpuNsPerCall),
   };
 }
 
