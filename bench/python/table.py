@@ -82,6 +82,15 @@ def extras(build, results):
     for (engine, call), workloads in sorted(calls.items(), key=lambda item: str(item[0])):
         print(f"- {engine} measured as {call} on {', '.join(workloads)}")
     ours = {line["workload"]: line for line in mine if line["engine"] == "cordon"}
+    anchor = ANCHORS[build]
+    theirs = {line["workload"]: line for line in mine if line["engine"] == anchor}
+    for workload, line in ours.items():
+        other = theirs.get(workload)
+        if other and line.get("cpu_ns_per_call") and other.get("cpu_ns_per_call"):
+            print(f"- {workload}: CPU time per call (the process's, over the timed calls): "
+                  f"cordon {duration(line['cpu_ns_per_call'])}, {anchor} "
+                  f"{duration(other['cpu_ns_per_call'])}, speed-up "
+                  f"{ratio(other['cpu_ns_per_call'], line['cpu_ns_per_call'])}")
     for line in mine:
         for form, figures in (line.get("forms") or {}).items():
             if form.startswith("reference") and line["workload"] in ours:
@@ -92,7 +101,6 @@ def extras(build, results):
     sizes = {line["engine"]: line["module_bytes"] for line in mine if "module_bytes" in line}
     for engine, size in sizes.items():
         print(f"- module size, {engine}: {size:,} bytes ({size / 1e6:.2f} MB)")
-    anchor = ANCHORS[build]
     if "cordon" in sizes and anchor in sizes:
         print(f"- cordon's module is {sizes['cordon'] / sizes[anchor]:.2f} of {anchor}'s")
     loads = [line["loadavg_1m"] for line in mine if "loadavg_1m" in line]
