@@ -5,6 +5,8 @@
 # and then with the deletion plan.
 #
 #   bash scripts/run-main.sh [ROUTE OPTIONS]   # e.g. --json: options go to `cordon route`
+#   bash scripts/run-main.sh --preview         # build the npm package's WASM and serve the
+#                                              # browser preview on http://127.0.0.1:8000/wasm/preview/
 #
 # Environment: CORDON_BUNDLE (default policies/elaygent), CORDON_BUILD_DIR (default
 # build/native). Results go to stdout under short headings; set-up and build output go to
@@ -16,6 +18,20 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BUNDLE="${CORDON_BUNDLE:-policies/elaygent}"
 BUILD="${CORDON_BUILD_DIR:-build/native}"
+PREVIEW_URL="http://127.0.0.1:8000/wasm/preview/"
+
+if [[ "${1:-}" == "--preview" ]]; then
+  echo "==== setup ====" >&2
+  bash scripts/setup.sh >&2
+  echo "==== WASM build (wasm/dist) ====" >&2
+  bash scripts/build-botan-wasm.sh >&2
+  cmake --preset wasm >&2
+  cmake --build --preset wasm >&2
+  # A static server over the repository: the page, wasm/dist and policies/elaygent. Once
+  # loaded, the page works offline.
+  echo "Preview: open $PREVIEW_URL (Ctrl-C stops the server)"
+  exec python3 -m http.server --bind 127.0.0.1 8000 --directory "$ROOT"
+fi
 
 echo "==== setup (native) ====" >&2
 bash scripts/setup.sh --native >&2
@@ -98,3 +114,8 @@ if [[ -f "$examples/hard-delete-unmet.json" && -f "$examples/hard-delete-ready.j
   "$cli" gate --bundle "$BUNDLE" --workflow hard_delete_tenant --actor "$admin" \
     --facts "$examples/hard-delete-ready.json" | sed '/^explanation:/,$d'
 fi
+
+echo
+echo "== Browser preview =="
+echo "bash scripts/run-main.sh --preview, then open $PREVIEW_URL (edit policies, entities, a"
+echo "request or the bundle and see decisions, routes, scrubbed payloads and the access matrix)"

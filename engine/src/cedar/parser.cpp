@@ -396,6 +396,34 @@ std::string unescape(std::string_view body, std::string& out, std::vector<Patter
   return {};
 }
 
+// Line and column counting that resumes where the previous call stopped, so locating every
+// policy of a text costs one pass over it rather than one pass per policy.
+struct LineCursor {
+  uint32_t offset = 0;
+  uint32_t line = 1;
+  uint32_t column = 1;
+
+  SourceLocation locate(std::string_view text, std::string_view file_name, uint32_t to,
+                        uint32_t length) {
+    if (to < offset) *this = LineCursor{};
+    for (; offset < to && offset < text.size(); ++offset) {
+      if (text[offset] == '\n') {
+        ++line;
+        column = 1;
+      } else if ((static_cast<unsigned char>(text[offset]) & 0xC0) != 0x80) {
+        ++column;
+      }
+    }
+    SourceLocation loc;
+    loc.file = std::string(file_name);
+    loc.offset = to;
+    loc.length = length;
+    loc.line = line;
+    loc.column = column;
+    return loc;
+  }
+};
+
 class Parser {
  public:
   Parser(std::string_view text, std::string_view file) : text_(text), file_(file), lexer_(text) {
@@ -410,7 +438,7 @@ class Parser {
     }
     while (tok_.kind != Tok::end) {
       auto body = std::make_shared<PolicyBody>();
-      body->location = locate(text_, file_, tok_.offset, 0);
+      body->location = policy_cursor_.locate(text_, file_, tok_.offset, 0);
       if (!policy(*body)) return error();
       ParsedPolicy p;
       // As Cedar: policies of a text are policy0, policy1, ... whatever their annotations
@@ -1329,27 +1357,14 @@ class Parser {
   int depth_ = 0;
   bool failed_ = false;
   Error error_;
+  LineCursor policy_cursor_;  // where each policy starts, counted in one pass
 };
 
 }  // namespace
 
 SourceLocation locate(std::string_view text, std::string_view file_name, uint32_t offset,
                       uint32_t length) {
-  SourceLocation loc;
-  loc.file = std::string(file_name);
-  loc.offset = offset;
-  loc.length = length;
-  loc.line = 1;
-  loc.column = 1;
-  for (uint32_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++loc.line;
-      loc.column = 1;
-    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      ++loc.column;
-    }
-  }
-  return loc;
+  return LineCursor{}.locate(text, file_name, offset, length);
 }
 
 Result<std::vector<ParsedPolicy>> parse_policies(std::string_view text,
