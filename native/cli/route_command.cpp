@@ -8,14 +8,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bundle/bundle_reader.h"
 #include "cli/arguments.h"
 #include "cli/bundle_options.h"
 #include "cordon/domain_json.h"
+#include "cordon/routes.h"
 
 namespace cordon::cli {
 
 const char kRouteHelp[] =
-    R"(usage: cordon route [--bundle DIR] [--input FILE] [--json | --pretty] [bundle options]
+    R"(usage: cordon route [--bundle DIR] [--input FILE] [--json | --pretty | --cedar-calls]
+                    [bundle options]
+       cordon route [--bundle DIR] --route-policies
 
 Decides route requests, one JSON object per input line (stdin by default):
   {"method": "GET", "path": "/api/tenants/acme/dashboard", "surface": "mobile",
@@ -26,6 +30,13 @@ Decides route requests, one JSON object per input line (stdin by default):
              following lines are still answered
   --pretty   one human line per request: ALLOW/DENY, status, redirect, the matched route and
              action, the determining policies with their messages, and the obligations
+  --cedar-calls  the Cedar call each decision made, to replay it in any Cedar:
+             {"type":"success","allow":...,"status":...,"call":{"principal","action",
+             "resource","context","entities"}} (cedar-wasm's isAuthorized call without its
+             policies; "call" is null when the request was decided before Cedar was asked)
+  --route-policies  print the Cedar text of the policies route decisions evaluate (the
+             bundle's policies but the @gate ones; ids policy0..N by position in Cedar), the
+             policies of the --cedar-calls calls, and exit
 Blank lines are skipped.
 
 options:
@@ -48,7 +59,7 @@ namespace {
 
 using Json = nlohmann::json;
 
-enum class Output { json, pretty, explain };
+enum class Output { json, pretty, explain, cedar_calls, route_policies };
 
 struct RouteOptions {
   BundleFlags bundle;
@@ -76,6 +87,10 @@ std::optional<RouteOptions> read_options(std::string_view command,
       options.output = Output::json;
     } else if (args[i] == "--pretty" && human == Output::pretty) {
       options.output = Output::pretty;
+    } else if (args[i] == "--cedar-calls" && human == Output::pretty) {
+      options.output = Output::cedar_calls;
+    } else if (args[i] == "--route-policies" && human == Output::pretty) {
+      options.output = Output::route_policies;
     } else {
       err << "cordon " << command << ": unknown argument '" << args[i] << "' (see cordon "
           << command << " --help)\n";
@@ -175,6 +190,23 @@ std::string explain_decision(const Json& request, const std::string& answer_text
   return text;
 }
 
+// One line of --cedar-calls: the decision's allow and status, and the Cedar call it made.
+std::string cedar_call_line(const Bundle& bundle, const std::string& line) {
+  Result<RouteRequest> request = RouteRequest::from_json(line);
+  // A malformed request gets the failure answer of --json.
+  if (!request) return domain_json::decide_route(bundle, line);
+  cordon::RouteOptions route_options;
+  route_options.record_cedar_call = true;
+  const RouteDecision decision = decide_route(bundle, *request, route_options);
+  nlohmann::ordered_json answer;
+  answer["type"] = "success";
+  answer["allow"] = decision.allow;
+  answer["status"] = decision.status;
+  answer["call"] = decision.cedar_call.empty() ? nlohmann::ordered_json()
+                                               : nlohmann::ordered_json::parse(decision.cedar_call);
+  return answer.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 int run(std::string_view command, const std::vector<std::string>& args, Output human,
         std::istream& in, std::ostream& out, std::ostream& err) {
   for (const std::string& arg : args) {
@@ -187,12 +219,24 @@ int run(std::string_view command, const std::vector<std::string>& args, Output h
   if (!options) return kExitUsage;
   std::optional<Bundle> bundle = load_bundle(command, options->bundle, err);
   if (!bundle) return kExitBadInput;
+  if (options->output == Output::route_policies) {
+    Result<BundleFiles> files = native::read_bundle_directory(options->bundle.directory);
+    Result<std::string> text =
+        files ? route_policies_text(*bundle, *files) : Result<std::string>(files.error());
+    if (!text) {
+      err << "cordon " << command << ": " << text.error().to_string() << "\n";
+      return kExitBadInput;
+    }
+    out << *text;
+    return kExitOk;
+  }
   std::ifstream file;
   std::istream* input = open_input(options->input_file, in, file, err);
   if (input == nullptr) return kExitBadInput;
 
   const Output output = options->output;
   answer_lines(*input, out, [&](const std::string& line, size_t line_number) {
+    if (output == Output::cedar_calls) return cedar_call_line(*bundle, line);
     const std::string answer = domain_json::decide_route(*bundle, line);
     if (output == Output::json) return answer;
     const Json request = Json::parse(line, nullptr, false);

@@ -69,10 +69,32 @@ struct RouteDecision {
   Obligations obligations;
   std::vector<std::string> explanation;  // sentences an auditor can read
 
+  // The Cedar call the decision made, when decide_route was asked for it (RouteOptions) and
+  // the decision got as far as asking Cedar (empty otherwise: no route, no session, ...).
+  // JSON text in the shape of @cedar-policy/cedar-wasm's isAuthorized call without its
+  // policies: {"principal", "action", "resource", "context", "entities"}, the entities being
+  // the bundle's plus the session's user. Replayed in any Cedar against the policies of
+  // route_policies_text(), it gets Cedar's allow/deny, which is `allow` unless a forbid
+  // policy errored (then the route decision denies, failing closed). Not part of to_json().
+  std::string cedar_call;
+
   std::string to_json() const;
 };
 
+struct RouteOptions {
+  bool record_cedar_call = false;  // fill RouteDecision::cedar_call
+};
+
 RouteDecision decide_route(const Bundle& bundle, const RouteRequest& request);
+RouteDecision decide_route(const Bundle& bundle, const RouteRequest& request,
+                           const RouteOptions& options);
+
+// The Cedar text of the policies that route decisions evaluate (every policy of the bundle
+// but the @gate ones), in bundle order, each cut from `files` (the files the bundle was
+// loaded from) from its first token up to the next policy of its file. Parsed as a policy
+// set, it holds the same policies, named policy0..N by position as Cedar names them. Fails
+// when `files` lacks a policy file of the bundle or it no longer parses to the same policies.
+Result<std::string> route_policies_text(const Bundle& bundle, const BundleFiles& files);
 
 // The access matrix: for each role and route, whether a user with that role (of the
 // route's tenant, active, on `surface`) is allowed, denied, or "conditional" (the answer

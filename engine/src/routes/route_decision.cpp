@@ -248,7 +248,7 @@ Result<Session> session_from_json(const LocatedJson& doc, const std::string& poi
 }
 
 RouteDecision decide_matched(const domain::BundleData& bundle, const domain::RouteMatch& match,
-                             const RouteRequest& request) {
+                             const RouteRequest& request, bool record_cedar_call) {
   const domain::Route& route = *match.route;
   const domain::RouteTable& table = *bundle.routes;
   const domain::Manifest& manifest = bundle.manifest;
@@ -386,6 +386,7 @@ RouteDecision decide_matched(const domain::BundleData& bundle, const domain::Rou
   cedar_request.action = cedar::Value::entity({"Action", route.action});
   cedar_request.resource = cedar::Value::entity(resource);
   cedar_request.context = cedar::Value::record(std::move(context));
+  if (record_cedar_call) d.cedar_call = cedar_call_json(cedar_request, principal.entities);
   Response answer = cedar::authorize(cedar_request, table.route_policies(), principal.entities);
 
   d.allow = answer.decision == Decision::allow;
@@ -493,6 +494,11 @@ ordered_json decision_to_json(const RouteDecision& d) {
 }  // namespace routes
 
 RouteDecision decide_route(const Bundle& bundle, const RouteRequest& request) {
+  return decide_route(bundle, request, RouteOptions{});
+}
+
+RouteDecision decide_route(const Bundle& bundle, const RouteRequest& request,
+                           const RouteOptions& options) {
   const domain::BundleData& data = bundle.data();
   RouteDecision d;
   DecisionBuilder explain(d);
@@ -529,7 +535,7 @@ RouteDecision decide_route(const Bundle& bundle, const RouteRequest& request) {
   if (!match)
     return explain.refuse(404, "No route of bundle " + ticked(data.manifest.name) + " matches " +
                                    what + " (a request that no route names is denied).");
-  return routes::decide_matched(data, *match, request);
+  return routes::decide_matched(data, *match, request, options.record_cedar_call);
 }
 
 std::string RouteDecision::to_json() const {

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cedar/entity_store.h"
 #include "cordon/routes.h"
 #include "domain/bundle_data.h"
 #include "json/located_json.h"
@@ -16,8 +17,13 @@ namespace cordon::routes {
 
 // The decision for a request already matched to `match.route` (decide_route matches
 // first; the access matrix builds requests for each route and calls this directly).
+// With `record_cedar_call`, the decision carries the Cedar call it made (cedar_call).
 RouteDecision decide_matched(const domain::BundleData& bundle, const domain::RouteMatch& match,
-                             const RouteRequest& request);
+                             const RouteRequest& request, bool record_cedar_call = false);
+
+// RouteDecision::cedar_call's JSON: cedar-wasm's call shape without policies.
+std::string cedar_call_json(const detail::RequestData& request,
+                            const detail::EntityStore& entities);
 
 // RouteDecision::to_json's object, for embedding in a larger answer.
 nlohmann::ordered_json decision_to_json(const RouteDecision& decision);
