@@ -21,6 +21,16 @@ Workloads:
   corpus
       every tenth test of Cedar's integration corpus (build/conformance/corpus-tests, by
       sorted name), each test one set with its own policies and entities.
+  elaygent-routes
+      the Cedar calls that route decisions on the default bundle (policies/elaygent) make:
+      every route of routes.json for sessions of each role, tenant and status (and credential
+      states for the routes that take one) on each surface, through
+      `cordon route --cedar-calls` (so it needs a built `cordon` CLI: --cordon). The policies
+      are the bundle's route policies (`cordon route --route-policies`: all but the @gate
+      ones, as written in the bundle's files); one set per distinct entity list (the bundle's
+      entities plus the session's user), each set also giving "routeRequests": the route
+      requests behind its Cedar calls, in the same order, for timing the whole route
+      decision; the workload's "bundle" is the bundle folder, relative to the workload's.
 The output is deterministic: the same files on every run.
 """
 
@@ -29,6 +39,7 @@ import json
 import random
 import os
 import shutil
+import subprocess
 import sys
 import tarfile
 from pathlib import Path
@@ -209,12 +220,113 @@ def write_corpus(out, corpus_root):
     )
 
 
+# Sessions of the route workload: each role of the bundle, its own tenant or another one,
+# active or disabled (revocation), and one platform administrator.
+ROUTE_SESSIONS = [
+    {"user": "pat", "roles": ["staff"], "tenant": "acme", "status": "active"},
+    {"user": "dana", "roles": ["practice_admin"], "tenant": "acme", "status": "active"},
+    {"user": "lee", "roles": ["practice_admin"], "tenant": "bright", "status": "active"},
+    {"user": "casey", "roles": ["compliance_officer"], "tenant": "acme", "status": "active"},
+    {"user": "sam", "roles": ["staff"], "tenant": "acme", "status": "disabled"},
+    {"user": "opal", "roles": ["platform_admin"], "tenant": "elaygent", "status": "active"},
+]
+ROUTE_SURFACES = ["desktop", "mobile", "server"]
+
+
+def route_requests(bundle):
+    """Every route of the bundle for each session on each surface, parameters filled in."""
+    routes = json.loads((bundle / "routes.json").read_text())["routes"]
+    requests = []
+    for number, route in enumerate(routes):
+        method, pattern = route["route"].split(" ", 1)
+        for k, session in enumerate(ROUTE_SESSIONS):
+            segments = []
+            for segment in pattern.strip("/").split("/"):
+                if segment == ":tenantId":
+                    segment = "acme"
+                elif segment.startswith(":") or segment in ("*", "**"):
+                    segment = f"x{number}"
+                segments.append(segment)
+            path = "/" + "/".join(s for s in segments if s)
+            if route.get("tenant", "").startswith("query:"):
+                path += f"?{route['tenant'].split(':', 1)[1]}=acme"
+            for surface in ROUTE_SURFACES:
+                request = {"method": "POST" if method == "*" else method, "path": path,
+                           "surface": surface, "session": session}
+                if route.get("credential"):
+                    request["credentials"] = {route["credential"]: "valid" if k % 3 else "invalid"}
+                requests.append(request)
+    return requests
+
+
+def default_cordon():
+    for candidate in ("build/bench/native/native/cordon", "build/native/native/cordon"):
+        if (ROOT / candidate).is_file():
+            return ROOT / candidate
+    return None
+
+
+def write_elaygent_routes(out, cordon):
+    bundle = ROOT / "policies" / "elaygent"
+    if cordon is None or not Path(cordon).is_file():
+        print("generate.py: no cordon CLI (build it, or pass --cordon): elaygent-routes not written",
+              file=sys.stderr)
+        return
+    folder = out / "elaygent-routes"
+    folder.mkdir(parents=True)
+    run = lambda *args, **kw: subprocess.run([str(cordon), "route", "--bundle", str(bundle), *args],
+                                             check=True, capture_output=True, text=True, **kw).stdout
+    (folder / "route-policies.cedar").write_text(run("--route-policies"))
+    requests = route_requests(bundle)
+    answers = run("--cedar-calls", input="".join(json.dumps(r) + "\n" for r in requests)).splitlines()
+    assert len(answers) == len(requests)
+    # One set per entity list: the session-less routes share the bundle's entities.
+    sets, reached = {}, 0
+    for request, line in zip(requests, answers):
+        answer = json.loads(line)
+        if answer["type"] != "success":
+            sys.exit(f"generate.py: cordon route --cedar-calls refused {json.dumps(request)}: {line}")
+        call = answer["call"]
+        if call is None:  # decided before Cedar was asked (no session, ...)
+            continue
+        reached += 1
+        entities = json.dumps(call.pop("entities"), sort_keys=True)
+        calls, routes = sets.setdefault(entities, ([], []))
+        calls.append(call)
+        routes.append(request)
+    entries = []
+    for k, (entities, (calls, routes)) in enumerate(sets.items()):
+        write_json(folder / f"set{k}.entities.json", json.loads(entities))
+        write_json(folder / f"set{k}.requests.json", calls)
+        write_json(folder / f"set{k}.routes.json", routes)
+        entries.append({"policies": "route-policies.cedar", "entities": f"set{k}.entities.json",
+                        "requests": f"set{k}.requests.json", "routeRequests": f"set{k}.routes.json"})
+    # Every policy of a bundle carries an @id.
+    policy_count = sum(1 for line in (folder / "route-policies.cedar").read_text().splitlines()
+                       if line.startswith("@id("))
+    write_json(
+        folder / "workload.json",
+        {
+            "name": "elaygent-routes",
+            "description": f"the Cedar calls of route decisions on policies/elaygent: {reached} of "
+            f"{len(requests)} route requests reach Cedar ({len(ROUTE_SESSIONS)} sessions x "
+            f"{len(ROUTE_SURFACES)} surfaces x every route), {len(entries)} entity sets, "
+            f"the bundle's {policy_count} route policies",
+            "bundle": os.path.relpath(bundle, folder),
+            "sets": entries,
+        },
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build/bench/workloads")
     parser.add_argument("--corpus", type=Path, default=ROOT / "build/conformance",
                         help="the folder holding corpus-tests/ (unpacked there from "
                         "../shared/cedar-conformance if missing, as scripts/test-all.sh does)")
+    parser.add_argument("--cordon", type=Path, default=default_cordon(),
+                        help="the cordon CLI that writes elaygent-routes' Cedar calls (default: "
+                        "build/bench/native/native/cordon, else build/native/native/cordon)")
     args = parser.parse_args()
     # Written whole into a fresh folder, so a runner never reads half of an old workload.
     if args.out.exists():
@@ -222,6 +334,7 @@ def main():
     args.out.mkdir(parents=True)
     write_rbac(args.out)
     write_corpus(args.out, args.corpus)
+    write_elaygent_routes(args.out, args.cordon)
     for workload in sorted(args.out.glob("*/workload.json")):
         print(f"{workload.parent.name}: {json.loads(workload.read_text())['description']}")
 
