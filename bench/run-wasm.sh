@@ -61,10 +61,15 @@ if [[ ! -d bench/wasm/node_modules/@cedar-policy/cedar-wasm ||
 fi
 
 # 3. Workloads.
-if [[ ! -f $WORKLOADS/rbac-10/workload.json ]]; then
-  echo "== generating workloads into $WORKLOADS" >&2
-  python3 bench/workloads/generate.py --out "$WORKLOADS" >&2
-fi
+# The generator writes them all (deterministic); elaygent-routes needs the native cordon CLI
+# (build/native/native/cordon by default) and is skipped with a note without one.
+for name in rbac-10 rbac-100 rbac-1000 rbac-10000 corpus elaygent-routes; do
+  if [[ ! -f $WORKLOADS/$name/workload.json ]]; then
+    echo "== generating workloads into $WORKLOADS ($name is missing)" >&2
+    python3 bench/workloads/generate.py --out "$WORKLOADS" >&2
+    break
+  fi
+done
 if ((${#selected[@]} == 0)); then
   for folder in "$WORKLOADS"/*/; do
     [[ -f $folder/workload.json ]] && selected+=("$(basename "$folder")")
