@@ -9,6 +9,7 @@ Seeds come from the shared vectors (tests/vectors/*.json), the default policy bu
   json/    entities, requests and calls -> fuzz_entities_json
   schema/  Cedar schema text and JSON   -> fuzz_schema_parser
   verify/  URLs, signature headers and verification calls -> fuzz_verify
+  scrub/   telemetry events (the labelled set, the scrub vectors) -> fuzz_scrub
 Files are named by content hash, so reruns do not duplicate them. Each kind is capped,
 and large files are skipped: small seeds keep libFuzzer fast.
 """
@@ -103,6 +104,20 @@ def from_verify_vectors(out):
                 write_seed(out["verify"], call["signature"] + "\n" + call["payload"])
 
 
+def from_telemetry(out):
+    """Events of tests/telemetry/events.jsonl and of the domain scrub vectors, as sent."""
+    with open(os.path.join(ROOT, "tests", "telemetry", "events.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            write_seed(out["scrub"], compact(json.loads(line)["event"]))
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "vectors", "domain", "scrub*.json"))):
+        with open(path, encoding="utf-8") as f:
+            cases = json.load(f)["cases"]
+        for case in cases:
+            call = case["input"]
+            if isinstance(call, dict) and "event" in call:
+                write_seed(out["scrub"], compact(call["event"]))
+
+
 def from_bundle(out):
     for path in sorted(glob.glob(os.path.join(ROOT, "policies", "**", "*.cedar"), recursive=True)):
         with open(path, "rb") as f:
@@ -159,10 +174,11 @@ def main():
     parser.add_argument("--corpus", default="/tmp/corpus/corpus-tests")
     parser.add_argument("--out", default=os.path.join(ROOT, "build", "fuzz-seeds"))
     args = parser.parse_args()
-    out = {kind: os.path.join(args.out, kind) for kind in ("policy", "json", "schema", "verify")}
+    out = {kind: os.path.join(args.out, kind) for kind in ("policy", "json", "schema", "verify", "scrub")}
 
     from_vectors(out)
     from_verify_vectors(out)
+    from_telemetry(out)
     from_bundle(out)
     for schema in JSON_SCHEMAS:
         write_seed(out["schema"], json.dumps(schema, indent=1))

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-target="${1:?usage: run.sh <fuzz_policy_parser|fuzz_entities_json|fuzz_schema_parser|fuzz_verify> [seconds] [flags...]}"
+target="${1:?usage: run.sh <fuzz_policy_parser|fuzz_entities_json|fuzz_schema_parser|fuzz_verify|fuzz_scrub> [seconds] [flags...]}"
 seconds="${2:-600}"
 shift $(($# < 2 ? $# : 2))
 
@@ -19,6 +19,7 @@ case "$target" in
   fuzz_entities_json) kind=json ;;
   fuzz_schema_parser) kind=schema ;;
   fuzz_verify) kind=verify ;;
+  fuzz_scrub) kind=scrub ;;
   *) echo "unknown target: $target" >&2; exit 2 ;;
 esac
 

@@ -43,15 +43,17 @@ Error call_error(const LocatedJson& doc, const std::string& pointer, std::string
   return doc.error(pointer, std::move(message), ErrorKind::domain);
 }
 
-// Parses a call: UTF-8 JSON (RFC 8259), an object with only the `known` keys.
-Result<LocatedJson> parse_call(std::string_view text, std::initializer_list<const char*> known) {
+// Parses a call: UTF-8 JSON (RFC 8259), an object with only the `known` keys. Members named
+// in `raw` are checked but not built (LocatedJson::raw gives their text).
+Result<LocatedJson> parse_call(std::string_view text, std::initializer_list<const char*> known,
+                               const std::vector<std::string_view>& raw = {}) {
   if (!domain::is_valid_utf8(text)) {
     Error err;
     err.kind = ErrorKind::json;
     err.message = "the call is not UTF-8 text";
     return err;
   }
-  auto doc = LocatedJson::parse(text, "call");
+  auto doc = LocatedJson::parse(text, "call", raw);
   if (!doc) return doc.error();
   const Json& root = doc->root();
   if (!root.is_object()) return call_error(*doc, "", "the call must be a JSON object");
@@ -254,7 +256,8 @@ std::string apply_field_mask(const Bundle& bundle, std::string_view call_json) {
 }
 
 std::string scrub_telemetry(const Bundle& bundle, std::string_view call_json) {
-  auto doc = parse_call(call_json, {"event", "profile"});
+  // The event is scrubbed from its text in the call: never built as a DOM here.
+  auto doc = parse_call(call_json, {"event", "profile"}, {"event"});
   if (!doc) return failure(doc.error());
   if (!doc->root().contains("event"))
     return failure(call_error(*doc, "", "the call needs `event`"));
@@ -265,7 +268,7 @@ std::string scrub_telemetry(const Bundle& bundle, std::string_view call_json) {
                                     keys_of(bundle.data().scrub->profiles), "scrub profile"))
       return failure(*error);
   }
-  auto result = cordon::scrub_telemetry(bundle, doc->root().at("event").dump(), *profile);
+  auto result = telemetry::scrub_event(bundle, *doc->raw("event"), *profile, true);
   if (!result) return failure(result.error());
   return success_with("result", result->to_json());
 }

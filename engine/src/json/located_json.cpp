@@ -3,312 +3,170 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "text/utf8.h"
+#include "json/json_reader.h"
 
 namespace cordon::json {
 
 using nlohmann::json;
 
-// A small RFC 8259 parser that records the line and column of every value and key.
+// Builds the DOM and the positions of every value and key on json::Reader, which knows the
+// grammar and its errors.
 class LocatedJsonParser {
  public:
-  LocatedJsonParser(std::string_view text, LocatedJson& out) : text_(text), out_(out) {}
+  LocatedJsonParser(std::string_view text, LocatedJson& out,
+                    const std::vector<std::string_view>& raw_members)
+      : reader_(text, out.file_), out_(out), raw_members_(raw_members) {}
 
   bool parse() {
-    skip_space();
+    reader_.skip_space();
     if (!value(out_.root_, "", 0)) return false;
-    skip_space();
-    if (pos_ != text_.size()) return fail("unexpected text after the JSON value");
-    return true;
+    return reader_.end();
   }
 
-  Error error() const { return error_; }
+  Error error() { return reader_.error(); }
 
  private:
-  bool fail(std::string message) {
-    if (!failed_) {
-      failed_ = true;
-      error_.kind = ErrorKind::json;
-      error_.message = std::move(message);
-      error_.location.file = out_.file_;
-      error_.location.line = line_;
-      error_.location.column = column_;
-      error_.location.offset = static_cast<uint32_t>(pos_);
-      error_.location.length = 1;
-    }
-    return false;
-  }
-
-  void advance() {
-    if (text_[pos_] == '\n') {
-      ++line_;
-      column_ = 1;
-    } else if ((static_cast<unsigned char>(text_[pos_]) & 0xC0) != 0x80) {
-      ++column_;
-    }
-    ++pos_;
-  }
-
-  void skip_space() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
-                                   text_[pos_] == '\n' || text_[pos_] == '\r'))
-      advance();
-  }
-
-  bool literal(std::string_view word) {
-    if (text_.substr(pos_, word.size()) != word)
-      return fail("invalid literal; expected a JSON value");
-    for (size_t i = 0; i < word.size(); ++i) advance();
-    return true;
+  void record(const std::string& pointer) {
+    SourceLocation at = reader_.location(reader_.pos());
+    auto& position = out_.positions_[pointer];
+    position.line = at.line;
+    position.column = at.column;
   }
 
   bool value(json& out, const std::string& pointer, int depth) {
-    if (depth > LocatedJson::kMaxDepth)
-      return fail("nested deeper than " + std::to_string(LocatedJson::kMaxDepth) + " levels");
-    auto& position = out_.positions_[pointer];
-    position.line = line_;
-    position.column = column_;
-    if (pos_ >= text_.size()) return fail("unexpected end of input; expected a JSON value");
-    char c = text_[pos_];
-    switch (c) {
+    if (depth > LocatedJson::kMaxDepth) return reader_.value_start(depth, LocatedJson::kMaxDepth);
+    record(pointer);
+    if (!reader_.value_start(depth, LocatedJson::kMaxDepth)) return false;
+    switch (reader_.peek()) {
       case '{':
         return object(out, pointer, depth);
       case '[':
         return array(out, pointer, depth);
       case '"': {
-        std::string s;
-        if (!string(s)) return false;
-        out = std::move(s);
+        std::string_view s;
+        bool escaped;
+        if (!reader_.string(s, scratch_, escaped)) return false;
+        out = std::string(s);
         return true;
       }
       case 't':
         out = true;
-        return literal("true");
+        return reader_.literal("true");
       case 'f':
         out = false;
-        return literal("false");
+        return reader_.literal("false");
       case 'n':
         out = nullptr;
-        return literal("null");
-      default:
+        return reader_.literal("null");
+      default: {
+        char c = reader_.peek();
         if (c == '-' || (c >= '0' && c <= '9')) return number(out);
-        return fail(std::string("unexpected character `") + c + "`; expected a JSON value");
+        return reader_.unexpected_character();
+      }
     }
   }
 
   bool object(json& out, const std::string& pointer, int depth) {
-    advance();  // {
     out = json::object();
-    skip_space();
-    if (pos_ < text_.size() && text_[pos_] == '}') {
-      advance();
-      return true;
-    }
-    while (true) {
-      skip_space();
-      if (pos_ >= text_.size() || text_[pos_] != '"') return fail("expected a string key");
-      uint32_t key_line = line_, key_column = column_;
-      std::string key;
-      if (!string(key)) return false;
-      if (out.contains(key)) {
-        line_ = key_line;
-        column_ = key_column;
-        return fail("duplicate key \"" + key + "\"");
-      }
-      skip_space();
-      if (pos_ >= text_.size() || text_[pos_] != ':') return fail("expected `:` after the key");
-      advance();
-      skip_space();
+    bool empty;
+    reader_.open('}', empty);
+    bool more = !empty;
+    while (more) {
+      reader_.skip_space();
+      const size_t key_offset = reader_.pos();
+      std::string_view k;
+      bool escaped;
+      if (!reader_.key(k, scratch_, escaped)) return false;
+      std::string key(k);
+      if (out.contains(key)) return reader_.duplicate_key(key_offset, key);
+      if (!reader_.colon()) return false;
       std::string child = LocatedJson::child(pointer, key);
-      json member;
-      if (!value(member, child, depth + 1)) return false;
+      SourceLocation key_at = reader_.location(key_offset);
+      if (depth == 0 && is_raw(key)) {
+        // Checked but not built: the caller reads the member's text itself.
+        const size_t begin = reader_.pos();
+        record(child);
+        if (!reader_.skip_value(depth + 1, LocatedJson::kMaxDepth)) return false;
+        out_.raw_.emplace(key, reader_.text().substr(begin, reader_.pos() - begin));
+        out[key] = nullptr;
+      } else {
+        json member;
+        if (!value(member, child, depth + 1)) return false;
+        out[key] = std::move(member);
+      }
       auto& position = out_.positions_[child];
-      position.key_line = key_line;
-      position.key_column = key_column;
-      out[key] = std::move(member);
-      skip_space();
-      if (pos_ < text_.size() && text_[pos_] == ',') {
-        advance();
-        continue;
-      }
-      if (pos_ < text_.size() && text_[pos_] == '}') {
-        advance();
-        return true;
-      }
-      return fail("expected `,` or `}` in an object");
-    }
-  }
-
-  bool array(json& out, const std::string& pointer, int depth) {
-    advance();  // [
-    out = json::array();
-    skip_space();
-    if (pos_ < text_.size() && text_[pos_] == ']') {
-      advance();
-      return true;
-    }
-    while (true) {
-      skip_space();
-      json element;
-      if (!value(element, LocatedJson::child(pointer, out.size()), depth + 1)) return false;
-      out.push_back(std::move(element));
-      skip_space();
-      if (pos_ < text_.size() && text_[pos_] == ',') {
-        advance();
-        continue;
-      }
-      if (pos_ < text_.size() && text_[pos_] == ']') {
-        advance();
-        return true;
-      }
-      return fail("expected `,` or `]` in an array");
-    }
-  }
-
-  static int hex(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  }
-
-  bool hex4(uint32_t& out) {
-    out = 0;
-    for (int i = 0; i < 4; ++i) {
-      if (pos_ >= text_.size() || hex(text_[pos_]) < 0) return fail("invalid \\u escape");
-      out = out * 16 + static_cast<uint32_t>(hex(text_[pos_]));
-      advance();
+      position.key_line = key_at.line;
+      position.key_column = key_at.column;
+      if (!reader_.after_member(more)) return false;
     }
     return true;
   }
 
-  bool string(std::string& out) {
-    advance();  // opening quote
-    while (true) {
-      if (pos_ >= text_.size()) return fail("unterminated string");
-      unsigned char c = static_cast<unsigned char>(text_[pos_]);
-      if (c == '"') {
-        advance();
-        return true;
-      }
-      if (c < 0x20) return fail("control character in a string");
-      if (c != '\\') {
-        out += static_cast<char>(c);
-        advance();
-        continue;
-      }
-      advance();
-      if (pos_ >= text_.size()) return fail("unterminated string");
-      char e = text_[pos_];
-      advance();
-      switch (e) {
-        case '"':
-          out += '"';
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case '/':
-          out += '/';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'u': {
-          uint32_t cp;
-          if (!hex4(cp)) return false;
-          if (cp >= 0xD800 && cp <= 0xDBFF) {
-            uint32_t low;
-            if (text_.substr(pos_, 2) != "\\u") return fail("unpaired surrogate in \\u escape");
-            advance();
-            advance();
-            if (!hex4(low)) return false;
-            if (low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate in \\u escape");
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return fail("unpaired surrogate in \\u escape");
-          }
-          text::append_utf8(out, cp);
-          break;
-        }
-        default:
-          return fail(std::string("invalid escape `\\") + e + "`");
-      }
+  bool array(json& out, const std::string& pointer, int depth) {
+    out = json::array();
+    bool empty;
+    reader_.open(']', empty);
+    bool more = !empty;
+    while (more) {
+      reader_.skip_space();
+      json element;
+      if (!value(element, LocatedJson::child(pointer, out.size()), depth + 1)) return false;
+      out.push_back(std::move(element));
+      if (!reader_.after_element(more)) return false;
     }
+    return true;
   }
 
   bool number(json& out) {
-    size_t start = pos_;
-    bool is_float = false;
-    if (text_[pos_] == '-') advance();
-    if (pos_ >= text_.size() || text_[pos_] < '0' || text_[pos_] > '9')
-      return fail("invalid number");
-    if (text_[pos_] == '0') {
-      advance();
-    } else {
-      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') advance();
-    }
-    if (pos_ < text_.size() && text_[pos_] == '.') {
-      is_float = true;
-      advance();
-      if (pos_ >= text_.size() || text_[pos_] < '0' || text_[pos_] > '9')
-        return fail("invalid number: digits expected after `.`");
-      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') advance();
-    }
-    if (pos_ < text_.size() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
-      is_float = true;
-      advance();
-      if (pos_ < text_.size() && (text_[pos_] == '+' || text_[pos_] == '-')) advance();
-      if (pos_ >= text_.size() || text_[pos_] < '0' || text_[pos_] > '9')
-        return fail("invalid number: digits expected in the exponent");
-      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') advance();
-    }
-    std::string digits(text_.substr(start, pos_ - start));
+    std::string_view raw;
+    bool is_float;
+    if (!reader_.number(raw, is_float)) return false;
+    std::string digits(raw);
     if (!is_float) {
       int64_t i;
       auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), i);
       if (ec == std::errc() && p == digits.data() + digits.size()) {
         out = i;
-        return true;
-      }
-      uint64_t u;
-      auto [p2, ec2] = std::from_chars(digits.data(), digits.data() + digits.size(), u);
-      if (ec2 == std::errc() && p2 == digits.data() + digits.size()) {
+      } else {
+        uint64_t u = 0;
+        std::from_chars(digits.data(), digits.data() + digits.size(), u);
         out = u;
-        return true;
       }
-      return fail("integer " + digits + " does not fit in 64 bits");
+      return true;
     }
     out = std::strtod(digits.c_str(), nullptr);
     return true;
   }
 
-  std::string_view text_;
+  bool is_raw(std::string_view key) const {
+    for (auto name : raw_members_)
+      if (name == key) return true;
+    return false;
+  }
+
+  Reader reader_;
   LocatedJson& out_;
-  size_t pos_ = 0;
-  uint32_t line_ = 1, column_ = 1;
-  bool failed_ = false;
-  Error error_;
+  const std::vector<std::string_view>& raw_members_;
+  std::string scratch_;
 };
 
-Result<LocatedJson> LocatedJson::parse(std::string_view text, std::string_view file_name) {
+Result<LocatedJson> LocatedJson::parse(std::string_view text, std::string_view file_name,
+                                       const std::vector<std::string_view>& raw_members) {
   LocatedJson doc;
   doc.file_ = std::string(file_name);
-  LocatedJsonParser parser(text, doc);
+  LocatedJsonParser parser(text, doc, raw_members);
   if (!parser.parse()) return parser.error();
   return doc;
+}
+
+Result<LocatedJson> LocatedJson::parse(std::string_view text, std::string_view file_name) {
+  return parse(text, file_name, {});
+}
+
+std::optional<std::string_view> LocatedJson::raw(std::string_view member) const {
+  auto it = raw_.find(std::string(member));
+  if (it == raw_.end()) return std::nullopt;
+  return it->second;
 }
 
 SourceLocation LocatedJson::location(const std::string& pointer) const {

@@ -10,9 +10,12 @@
 // kMaxDepth is an error, not a stack overflow.
 #pragma once
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +28,12 @@ class LocatedJson {
   static constexpr int kMaxDepth = 256;
 
   static Result<LocatedJson> parse(std::string_view text, std::string_view file_name);
+  // `raw_members` name members of a root object that are checked like the rest but not
+  // built: each is null in root(), and raw() gives its text, a view into `text`.
+  static Result<LocatedJson> parse(std::string_view text, std::string_view file_name,
+                                   const std::vector<std::string_view>& raw_members);
+
+  std::optional<std::string_view> raw(std::string_view member) const;
 
   const nlohmann::json& root() const { return root_; }
   const std::string& file() const { return file_; }
@@ -51,6 +60,7 @@ class LocatedJson {
   nlohmann::json root_;
   std::string file_;
   std::unordered_map<std::string, Position> positions_;
+  std::map<std::string, std::string_view> raw_;
   friend class LocatedJsonParser;
 };
 

@@ -9,15 +9,25 @@ namespace cordon::telemetry {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
-bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_alnum(char c) {
+  return is_digit(c) || is_alpha(c);
+}
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 bool is_token_char(char c) {
   return is_alnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '+' || c == '/' ||
          c == '=';
 }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool starts_with_ci(std::string_view text, size_t at, std::string_view word) {
   if (at + word.size() > text.size()) return false;
@@ -25,6 +35,23 @@ bool starts_with_ci(std::string_view text, size_t at, std::string_view word) {
     if (lower(text[at + i]) != word[i]) return false;
   return true;
 }
+
+// Well-known API key prefixes and how many key characters must follow each.
+struct ApiKeyPrefix {
+  std::string_view text;
+  size_t min_rest;
+};
+constexpr ApiKeyPrefix kApiKeyPrefixes[] = {
+    {"sk-ant-", 16},  {"sk-proj-", 16}, {"sk-", 20},      {"sk_live_", 16},    {"sk_test_", 16},
+    {"rk_live_", 16}, {"rk_test_", 16}, {"pk_live_", 16}, {"whsec_", 16},      {"xoxb-", 16},
+    {"xoxp-", 16},    {"ghp_", 20},     {"gho_", 20},     {"github_pat_", 20}, {"glpat-", 16},
+    {"AKIA", 16},     {"ASIA", 16},     {"AIza", 30},     {"SG.", 20},         {"sbp_", 20},
+};
+
+// The words keyword_secret looks after (a whole word, any case).
+constexpr std::string_view kSecretKeywords[] = {"password",   "passwd",     "passphrase", "pwd",
+                                                "secret",     "token",      "key",        "apikey",
+                                                "credential", "credentials"};
 
 // ---- email: local@domain.tld ----
 std::vector<Match> find_emails(std::string_view t) {
@@ -80,7 +107,13 @@ std::vector<Match> find_phones(std::string_view t) {
       ++j;
     }
     int digits = 0, separators = 0;
-    std::vector<int> groups;
+    // The first three digit groups are all the date test needs; no allocation per candidate.
+    int groups[3] = {0, 0, 0};
+    size_t group_count = 0;
+    auto push_group = [&](int g) {
+      if (group_count < 3) groups[group_count] = g;
+      ++group_count;
+    };
     int group = 0;
     size_t last_digit = j;
     char prev = 0;
@@ -94,7 +127,7 @@ std::vector<Match> find_phones(std::string_view t) {
         // Separators between digit groups; two in a row only as ") " or " (".
         if (prev && !is_digit(prev) && !((prev == ')' && d == ' ') || (prev == ' ' && d == '(')))
           break;
-        if (group) groups.push_back(group);
+        if (group) push_group(group);
         group = 0;
         ++separators;
       } else {
@@ -102,11 +135,12 @@ std::vector<Match> find_phones(std::string_view t) {
       }
       prev = d;
     }
-    if (group) groups.push_back(group);
+    if (group) push_group(group);
     size_t end = last_digit + 1;
-    bool bounded = end >= t.size() || !(is_alnum(t[end]) || t[end] == '_' ||
-                                        (t[end] == '.' && end + 1 < t.size() && is_digit(t[end + 1])));
-    bool iso_date = groups.size() >= 3 && groups[0] == 4 && groups[1] == 2 && groups[2] == 2;
+    bool bounded =
+        end >= t.size() || !(is_alnum(t[end]) || t[end] == '_' ||
+                             (t[end] == '.' && end + 1 < t.size() && is_digit(t[end + 1])));
+    bool iso_date = group_count >= 3 && groups[0] == 4 && groups[1] == 2 && groups[2] == 2;
     bool formatted = plus || separators > 0;
     if (digits >= 10 && digits <= 15 && formatted && bounded && !iso_date && digits > 0) {
       out.push_back({i, end});
@@ -122,10 +156,15 @@ std::vector<Match> find_phones(std::string_view t) {
 std::vector<Match> find_bearer(std::string_view t) {
   std::vector<Match> out;
   for (size_t i = 0; i < t.size(); ++i) {
+    const char first = lower(t[i]);
+    if (first != 'b' && first != 't') continue;  // cheap test before the words
     size_t word = 0;
-    if (starts_with_ci(t, i, "bearer")) word = 6;
-    else if (starts_with_ci(t, i, "basic")) word = 5;
-    else if (starts_with_ci(t, i, "token")) word = 5;
+    if (starts_with_ci(t, i, "bearer"))
+      word = 6;
+    else if (starts_with_ci(t, i, "basic"))
+      word = 5;
+    else if (starts_with_ci(t, i, "token"))
+      word = 5;
     if (!word || (i > 0 && is_alnum(t[i - 1]))) continue;
     size_t j = i + word;
     size_t spaces = j;
@@ -142,10 +181,22 @@ std::vector<Match> find_bearer(std::string_view t) {
 }
 
 // ---- JSON Web Tokens: eyJ....eyJ....sig ----
+// The first "eyJ" at or after `from`, found by its rare 'J' (searching for 'e' would stop at
+// nearly every word).
+size_t find_eyj(std::string_view t, size_t from) {
+  for (size_t j = from + 2; j < t.size(); ++j) {
+    const void* hit = std::memchr(t.data() + j, 'J', t.size() - j);
+    if (hit == nullptr) return std::string_view::npos;
+    j = static_cast<size_t>(static_cast<const char*>(hit) - t.data());
+    if (t[j - 1] == 'y' && t[j - 2] == 'e') return j - 2;
+  }
+  return std::string_view::npos;
+}
+
 std::vector<Match> find_jwts(std::string_view t) {
   std::vector<Match> out;
   auto b64 = [](char c) { return is_alnum(c) || c == '-' || c == '_'; };
-  for (size_t i = t.find("eyJ"); i != std::string_view::npos; i = t.find("eyJ", i + 1)) {
+  for (size_t i = find_eyj(t, 0); i != std::string_view::npos; i = find_eyj(t, i + 1)) {
     if (i > 0 && b64(t[i - 1])) continue;
     size_t j = i;
     int dots = 0;
@@ -171,23 +222,21 @@ std::vector<Match> find_jwts(std::string_view t) {
 
 // ---- API keys with well-known prefixes ----
 std::vector<Match> find_api_keys(std::string_view t) {
-  struct Prefix {
-    const char* text;
-    size_t min_rest;
-  };
-  static const Prefix prefixes[] = {
-      {"sk-ant-", 16}, {"sk-proj-", 16}, {"sk-", 20},      {"sk_live_", 16}, {"sk_test_", 16},
-      {"rk_live_", 16}, {"rk_test_", 16}, {"pk_live_", 16}, {"whsec_", 16},  {"xoxb-", 16},
-      {"xoxp-", 16},   {"ghp_", 20},     {"gho_", 20},     {"github_pat_", 20}, {"glpat-", 16},
-      {"AKIA", 16},    {"ASIA", 16},     {"AIza", 30},     {"SG.", 20},     {"sbp_", 20},
-  };
+  const auto& prefixes = kApiKeyPrefixes;
+  // The prefixes' first characters, so that most positions cost one table lookup.
+  static const std::array<bool, 256> first = [] {
+    std::array<bool, 256> table{};
+    for (const auto& p : kApiKeyPrefixes) table[static_cast<unsigned char>(p.text[0])] = true;
+    return table;
+  }();
   std::vector<Match> out;
   auto key_char = [](char c) { return is_alnum(c) || c == '-' || c == '_' || c == '.'; };
   for (size_t i = 0; i < t.size(); ++i) {
+    if (!first[static_cast<unsigned char>(t[i])]) continue;
     if (i > 0 && key_char(t[i - 1])) continue;
     for (const auto& p : prefixes) {
-      size_t n = std::strlen(p.text);
-      if (t.compare(i, n, p.text) != 0) continue;
+      const size_t n = p.text.size();
+      if (p.text[0] != t[i] || t.substr(i, n) != p.text) continue;
       size_t j = i + n;
       while (j < t.size() && key_char(t[j])) ++j;
       if (j - i - n >= p.min_rest) {
@@ -209,11 +258,11 @@ std::vector<Match> find_cards(std::string_view t) {
       ++i;
       continue;
     }
-    std::string digits;
+    size_t count = 0;
     size_t j = i, last = i;
     while (j < t.size()) {
       if (is_digit(t[j])) {
-        digits += t[j];
+        ++count;
         last = j;
         ++j;
       } else if ((t[j] == ' ' || t[j] == '-') && j + 1 < t.size() && is_digit(t[j + 1]) &&
@@ -225,8 +274,13 @@ std::vector<Match> find_cards(std::string_view t) {
     }
     size_t end = last + 1;
     bool bounded = end >= t.size() || !(is_alnum(t[end]) || t[end] == '.');
-    if (digits.size() >= 13 && digits.size() <= 19 && bounded && luhn_valid(digits)) {
-      out.push_back({i, end});
+    if (count >= 13 && count <= 19 && bounded) {
+      // The digits without their separators, only for a candidate of card length.
+      char digits[19];
+      size_t n = 0;
+      for (size_t k = i; k < end; ++k)
+        if (is_digit(t[k])) digits[n++] = t[k];
+      if (luhn_valid(std::string_view(digits, n))) out.push_back({i, end});
     }
     i = end;
   }
@@ -376,9 +430,7 @@ bool looks_random(std::string_view w) {
 }
 
 std::vector<Match> find_keyword_secrets(std::string_view t) {
-  static const char* const keywords[] = {"password",   "passwd",     "passphrase", "pwd",
-                                         "secret",     "token",      "key",        "apikey",
-                                         "credential", "credentials"};
+  const auto& keywords = kSecretKeywords;
   std::vector<Match> out;
   size_t i = 0;
   while (i < t.size()) {
@@ -389,9 +441,14 @@ std::vector<Match> find_keyword_secrets(std::string_view t) {
     size_t word_end = i;
     while (word_end < t.size() && is_alpha(t[word_end])) ++word_end;
     bool keyword = false;
-    for (const char* k : keywords) {
-      size_t n = std::strlen(k);
-      keyword = keyword || (word_end - i == n && starts_with_ci(t, i, k));
+    const size_t length = word_end - i;
+    const char initial = lower(t[i]);
+    // Every keyword is 3 to 11 letters and starts with one of these.
+    if (length >= 3 && length <= 11 &&
+        (initial == 'p' || initial == 's' || initial == 't' || initial == 'k' || initial == 'a' ||
+         initial == 'c')) {
+      for (std::string_view k : keywords)
+        keyword = keyword || (length == k.size() && starts_with_ci(t, i, k));
     }
     if (!keyword) {
       i = word_end;
@@ -429,6 +486,96 @@ std::vector<Match> find_keyword_secrets(std::string_view t) {
 
 }  // namespace
 
+TextTraits traits_of(std::string_view text) {
+  // One pass: a table lookup and an add per byte for the counts; at the start of each run
+  // of letters, whether a word the letter-driven detectors need starts there.
+  enum : uint8_t { other, digit, dot, colon, at, percent, equals, classes, letter = 8 };
+  static const std::array<uint8_t, 256> table = [] {
+    std::array<uint8_t, 256> t{};
+    for (char c = '0'; c <= '9'; ++c) t[static_cast<unsigned char>(c)] = digit;
+    for (char c = 'a'; c <= 'z'; ++c) t[static_cast<unsigned char>(c)] = letter;
+    for (char c = 'A'; c <= 'Z'; ++c) t[static_cast<unsigned char>(c)] = letter;
+    t['.'] = dot;
+    t[':'] = colon;
+    t['@'] = at;
+    t['%'] = percent;
+    t['='] = equals;
+    return t;
+  }();
+  static const std::array<bool, 256> api_first = [] {
+    std::array<bool, 256> t{};
+    for (const auto& p : kApiKeyPrefixes) t[static_cast<unsigned char>(p.text[0])] = true;
+    return t;
+  }();
+  size_t counts[classes] = {};
+  TextTraits traits;
+  bool in_word = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const uint8_t cls = table[static_cast<unsigned char>(text[i])];
+    ++counts[cls & 7];
+    const bool is_letter = cls == letter;
+    if (is_letter && !in_word) {
+      // Every match of these detectors starts at such a position (their own boundary
+      // tests are stricter): so these are necessary conditions, never misses.
+      size_t end = i + 1;
+      while (end < text.size() && is_alpha(text[end])) ++end;
+      const size_t length = end - i;
+      const char initial = lower(text[i]);
+      if (!traits.bearer_word && (initial == 'b' || initial == 't')) {
+        for (std::string_view w : {"bearer", "basic", "token"})
+          traits.bearer_word = traits.bearer_word || starts_with_ci(text, i, w);
+      }
+      // Bits of the letters keywords start with: p s t k a c.
+      constexpr uint32_t kInitials = (1u << ('p' - 'a')) | (1u << ('s' - 'a')) |
+                                     (1u << ('t' - 'a')) | (1u << ('k' - 'a')) |
+                                     (1u << ('a' - 'a')) | (1u << ('c' - 'a'));
+      if (!traits.secret_keyword && length >= 3 && length <= 11 &&
+          ((kInitials >> (initial - 'a')) & 1u) != 0) {
+        for (std::string_view k : kSecretKeywords)
+          traits.secret_keyword =
+              traits.secret_keyword || (length == k.size() && starts_with_ci(text, i, k));
+      }
+      if (!traits.api_key_prefix && api_first[static_cast<unsigned char>(text[i])]) {
+        for (const auto& p : kApiKeyPrefixes)
+          traits.api_key_prefix = traits.api_key_prefix || text.substr(i, p.text.size()) == p.text;
+      }
+    }
+    in_word = is_letter;
+  }
+  traits.digits = counts[digit];
+  traits.dots = counts[dot];
+  traits.colons = counts[colon];
+  traits.at_sign = counts[at] > 0;
+  traits.percent = counts[percent] > 0;
+  traits.equals = counts[equals];
+  return traits;
+}
+
+bool may_match(Detector detector, const TextTraits& t) {
+  switch (detector) {
+    case Detector::email:
+      return t.at_sign;
+    case Detector::phone:
+      return t.digits >= 10;
+    case Detector::card:
+      return t.digits >= 13;
+    // A dotted quad has 4 digits and 3 dots; IPv6 has at least two colons.
+    case Detector::ip:
+      return (t.digits >= 4 && t.dots >= 3) || t.colons >= 2;
+    case Detector::jwt:
+      return t.dots >= 2;
+    case Detector::url_password:
+      return t.colons >= 1;  // "://"
+    case Detector::bearer:
+      return t.bearer_word;
+    case Detector::api_key:
+      return t.api_key_prefix;
+    case Detector::keyword_secret:
+      return t.secret_keyword;
+  }
+  return true;
+}
+
 bool luhn_valid(std::string_view digits) {
   int sum = 0;
   bool double_it = false;
@@ -462,13 +609,20 @@ std::optional<Detector> detector_from_name(std::string_view name) {
 
 const char* detector_name(Detector d) {
   switch (d) {
-    case Detector::email: return "email";
-    case Detector::phone: return "phone";
-    case Detector::bearer: return "bearer";
-    case Detector::jwt: return "jwt";
-    case Detector::api_key: return "api_key";
-    case Detector::card: return "card";
-    case Detector::ip: return "ip";
+    case Detector::email:
+      return "email";
+    case Detector::phone:
+      return "phone";
+    case Detector::bearer:
+      return "bearer";
+    case Detector::jwt:
+      return "jwt";
+    case Detector::api_key:
+      return "api_key";
+    case Detector::card:
+      return "card";
+    case Detector::ip:
+      return "ip";
     case Detector::url_password:
       return "url_password";
     case Detector::keyword_secret:
@@ -479,13 +633,20 @@ const char* detector_name(Detector d) {
 
 std::vector<Match> find_all(Detector detector, std::string_view text) {
   switch (detector) {
-    case Detector::email: return find_emails(text);
-    case Detector::phone: return find_phones(text);
-    case Detector::bearer: return find_bearer(text);
-    case Detector::jwt: return find_jwts(text);
-    case Detector::api_key: return find_api_keys(text);
-    case Detector::card: return find_cards(text);
-    case Detector::ip: return find_ips(text);
+    case Detector::email:
+      return find_emails(text);
+    case Detector::phone:
+      return find_phones(text);
+    case Detector::bearer:
+      return find_bearer(text);
+    case Detector::jwt:
+      return find_jwts(text);
+    case Detector::api_key:
+      return find_api_keys(text);
+    case Detector::card:
+      return find_cards(text);
+    case Detector::ip:
+      return find_ips(text);
     case Detector::url_password:
       return find_url_passwords(text);
     case Detector::keyword_secret:

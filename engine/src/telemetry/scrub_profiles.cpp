@@ -1,12 +1,20 @@
 #include "telemetry/scrub_profiles.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <deque>
+#include <limits>
+#include <optional>
+#include <unordered_map>
 
 #include "cedar/json_value.h"
 #include "cordon/masks.h"
 #include "crypto/crypto.h"
+#include "json/json_reader.h"
 #include "masks/field_masks.h"
 #include "masks/json_path.h"
+#include "text/utf8.h"
 
 namespace cordon {
 
@@ -88,13 +96,17 @@ Result<std::shared_ptr<const ScrubProfiles>> parse_scrub_profiles(const LocatedJ
             std::string field_at = LocatedJson::child(rule_at, f.key());
             if (f.key() == "match") {
               const Json& m = f.value();
-              if (m == "exact") rule.match = telemetry::KeyRule::Match::exact;
-              else if (m == "prefix") rule.match = telemetry::KeyRule::Match::prefix;
-              else if (m == "suffix") rule.match = telemetry::KeyRule::Match::suffix;
-              else if (m == "contains") rule.match = telemetry::KeyRule::Match::contains;
+              if (m == "exact")
+                rule.match = telemetry::KeyRule::Match::exact;
+              else if (m == "prefix")
+                rule.match = telemetry::KeyRule::Match::prefix;
+              else if (m == "suffix")
+                rule.match = telemetry::KeyRule::Match::suffix;
+              else if (m == "contains")
+                rule.match = telemetry::KeyRule::Match::contains;
               else
-                return doc.error(field_at,
-                                 "`match` must be \"exact\", \"prefix\", \"suffix\" or \"contains\"");
+                return doc.error(
+                    field_at, "`match` must be \"exact\", \"prefix\", \"suffix\" or \"contains\"");
             } else if (f.key() == "names") {
               if (!f.value().is_array() || f.value().empty())
                 return doc.error(field_at, "`names` must be a non-empty array of strings");
@@ -158,8 +170,8 @@ Result<std::shared_ptr<const ScrubProfiles>> parse_scrub_profiles(const LocatedJ
           profile.values.push_back(rule);
         }
       } else {
-        return doc.key_error(at, "unknown key `" + k.key() +
-                                     "` (expected replacement, keys, values)");
+        return doc.key_error(at,
+                             "unknown key `" + k.key() + "` (expected replacement, keys, values)");
       }
     }
     profile.hashes = hashes;
@@ -176,78 +188,32 @@ using telemetry::KeyRule;
 using telemetry::Method;
 using telemetry::ScrubProfile;
 
-class Scrubber {
+// Which key rule (if any) names a key, remembered per key: an event repeats a small set of
+// keys many times. A rule name with a dot (`request.data`) also depends on the key of the
+// enclosing object; keys no dotted name can match are remembered without it.
+class KeyRules {
  public:
-  Scrubber(const ScrubProfile& profile, const std::string& hash_key, ScrubbedEvent& out)
-      : profile_(profile), hash_key_(hash_key), out_(out) {}
+  explicit KeyRules(const ScrubProfile& profile) : profile_(profile) {}
 
-  // Scrubs `node` in place. `parent` is the key of the object member that holds it.
-  void walk(Json& node, masks::Pointer& at, const std::string& parent = "") {
-    if (node.is_object()) {
-      std::vector<std::string> remove;
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        at.emplace_back(it.key());
-        if (const KeyRule* rule = key_rule(it.key(), parent)) {
-          if (rule->method == Method::remove) remove.push_back(it.key());
-          else apply_to_value(it.value(), rule->method, at);
-        } else {
-          walk(it.value(), at, it.key());
-        }
-        at.pop_back();
-      }
-      for (const auto& k : remove) {
-        at.emplace_back(k);
-        out_.removed.push_back(masks::to_json_pointer(at));
-        at.pop_back();
-        node.erase(k);
-      }
-    } else if (node.is_array()) {
-      const KeyRule* flag = nullptr;  // the previous element was a flag such as "--api-key"
-      for (size_t i = 0; i < node.size(); ++i) {
-        at.emplace_back(i);
-        Json& element = node[i];
-        if (flag && element.is_string()) {
-          apply_to_value(element, flag->method == Method::remove ? Method::replace : flag->method,
-                         at);
-          flag = nullptr;
-          at.pop_back();
-          continue;
-        }
-        flag = nullptr;
-        // A header pair ["Authorization", "Bearer ..."]: the first element names the second.
-        if (element.is_array() && element.size() == 2 && element[0].is_string()) {
-          if (const KeyRule* rule = key_rule(element[0].get_ref<const std::string&>(), parent)) {
-            at.emplace_back(size_t{1});
-            apply_to_value(element[1], rule->method == Method::remove ? Method::replace
-                                                                       : rule->method,
-                           at);
-            at.pop_back();
-            at.pop_back();
-            continue;
-          }
-        }
-        // A command-line flag ("--api-key", "-p") names the element after it.
-        if (element.is_string()) {
-          const std::string& text = element.get_ref<const std::string&>();
-          size_t dashes = text.find_first_not_of('-');
-          if (dashes >= 1 && dashes <= 2 && dashes < text.size() &&
-              text.find_first_of("= ") == std::string::npos)
-            flag = key_rule(std::string_view(text).substr(dashes), "");
-        }
-        walk(element, at, parent);
-        at.pop_back();
-      }
-    } else if (node.is_string()) {
-      std::string text = node.get<std::string>();
-      if (scrub_text(text)) {
-        node = std::move(text);
-        out_.replaced.push_back(masks::to_json_pointer(at));
-      }
+  const KeyRule* find(std::string_view key, std::string_view parent) {
+    auto it = by_key_.find(key);
+    if (it == by_key_.end()) {
+      storage_.emplace_back(key);
+      Entry entry = classify(storage_.back());
+      it = by_key_.emplace(storage_.back(), entry).first;
     }
+    if (!it->second.parent_matters || parent.empty()) return it->second.rule;
+    std::string pair = std::string(parent) + '\0' + std::string(key);
+    auto hit = by_pair_.find(pair);
+    if (hit != by_pair_.end()) return hit->second;
+    const KeyRule* rule = match(key, parent);
+    by_pair_.emplace(std::move(pair), rule);
+    return rule;
   }
 
- private:
-  const KeyRule* key_rule(std::string_view key, std::string_view parent) const {
+  // The first rule that names `key` inside an object held under `parent` ("" at the root
+  // and for names in free text).
+  const KeyRule* match(std::string_view key, std::string_view parent) const {
     const std::string normalized = telemetry::normalize_key(key);
     std::string qualified =
         parent.empty() ? "" : telemetry::normalize_key(parent) + "." + normalized;
@@ -261,12 +227,19 @@ class Scrubber {
         const std::string& k = dotted ? qualified : normalized;
         bool hit = false;
         switch (rule.match) {
-          case KeyRule::Match::exact: hit = k == name; break;
-          case KeyRule::Match::prefix: hit = k.compare(0, name.size(), name) == 0; break;
-          case KeyRule::Match::suffix:
-            hit = k.size() >= name.size() && k.compare(k.size() - name.size(), name.size(), name) == 0;
+          case KeyRule::Match::exact:
+            hit = k == name;
             break;
-          case KeyRule::Match::contains: hit = k.find(name) != std::string::npos; break;
+          case KeyRule::Match::prefix:
+            hit = k.compare(0, name.size(), name) == 0;
+            break;
+          case KeyRule::Match::suffix:
+            hit = k.size() >= name.size() &&
+                  k.compare(k.size() - name.size(), name.size(), name) == 0;
+            break;
+          case KeyRule::Match::contains:
+            hit = k.find(name) != std::string::npos;
+            break;
         }
         if (hit) return &rule;
       }
@@ -274,10 +247,392 @@ class Scrubber {
     return nullptr;
   }
 
+ private:
+  struct Entry {
+    const KeyRule* rule = nullptr;  // without a parent
+    bool parent_matters = false;
+  };
+
+  Entry classify(std::string_view key) const {
+    Entry entry;
+    entry.rule = match(key, "");
+    const std::string normalized = telemetry::normalize_key(key);
+    const std::string tail = "." + normalized;
+    for (const auto& rule : profile_.keys) {
+      if (std::find(rule.except.begin(), rule.except.end(), normalized) != rule.except.end())
+        continue;
+      for (const auto& name : rule.names) {
+        if (name.find('.') == std::string::npos) continue;
+        // An exact `parent.key` can only match a key that is its tail; other dotted matches
+        // may depend on any parent.
+        bool possible = rule.match != KeyRule::Match::exact ||
+                        (name.size() >= tail.size() &&
+                         name.compare(name.size() - tail.size(), tail.size(), tail) == 0);
+        entry.parent_matters = entry.parent_matters || possible;
+      }
+    }
+    return entry;
+  }
+
+  const ScrubProfile& profile_;
+  std::deque<std::string> storage_;  // the keys viewed by by_key_ (a deque never moves them)
+  std::unordered_map<std::string_view, Entry> by_key_;
+  std::unordered_map<std::string, const KeyRule*> by_pair_;
+};
+
+// Scrubs an event in one pass over its JSON text: reads it with json::Reader and writes the
+// scrubbed text (compact, keys in their input order, strings written as nlohmann_json writes
+// them, numbers as they were spelled) without building a DOM. Malformed text fails as the
+// reader reports it.
+class Scrubber {
+ public:
+  Scrubber(const ScrubProfile& profile, const std::string& hash_key, json::Reader& reader,
+           ScrubbedEvent& out)
+      : profile_(profile), hash_key_(hash_key), reader_(reader), out_(out), rules_(profile) {
+    // Sized once: `parent` views keys held here while deeper steps are written.
+    path_.resize(masks::kMaxPayloadDepth + 3);
+  }
+
+  // Scrubs the one value of the text into out.event_json.
+  bool run() {
+    std::string& w = out_.event_json;
+    w.reserve(reader_.text().size());
+    reader_.skip_space();
+    if (!value(w, 1, "")) return false;
+    return reader_.end();
+  }
+
+  // The error that stopped run(): the reader's, or the scrubber's own.
+  Error error() {
+    if (own_error_) return *own_error_;
+    Error err = reader_.error();
+    err.message = "the event is not valid JSON: " + err.message;
+    return err;
+  }
+
+ private:
+  struct Step {
+    bool is_index = false;
+    size_t index = 0;
+    std::string key;
+  };
+
+  bool fail(std::string message, ErrorKind kind = ErrorKind::domain) {
+    if (!own_error_) {
+      own_error_ = Error{};
+      own_error_->kind = kind;
+      own_error_->message = std::move(message);
+    }
+    return false;
+  }
+
+  // Depth 1 is the event itself; deeper than kMaxPayloadDepth is an error.
+  bool start(int depth) {
+    if (depth > masks::kMaxPayloadDepth)
+      return fail("the event is nested deeper than " + std::to_string(masks::kMaxPayloadDepth) +
+                  " levels");
+    return reader_.value_start(depth, std::numeric_limits<int>::max());
+  }
+
+  Step& step(int depth) { return path_[depth]; }
+
+  // The RFC 6901 pointer of the value at `depth` (its steps are path_[2..depth]).
+  std::string pointer(int depth) const {
+    std::string out;
+    for (int d = 2; d <= depth; ++d) {
+      out += '/';
+      const Step& s = path_[d];
+      if (s.is_index) {
+        out += std::to_string(s.index);
+        continue;
+      }
+      for (char c : s.key) {
+        if (c == '~')
+          out += "~0";
+        else if (c == '/')
+          out += "~1";
+        else
+          out += c;
+      }
+    }
+    return out;
+  }
+
+  // A number as it was spelled; one beyond a double's range fails, as it did when events
+  // were read by nlohmann_json.
+  bool number(std::string& w) {
+    std::string_view raw;
+    bool is_float;
+    if (!reader_.number(raw, is_float)) return false;
+    if (is_float && (raw.size() > 300 || raw.find_first_of("eE") != std::string_view::npos)) {
+      const std::string text(raw);
+      if (!std::isfinite(std::strtod(text.c_str(), nullptr)))
+        return fail("the event is not valid JSON: a number is out of range", ErrorKind::json);
+    }
+    w.append(raw);
+    return true;
+  }
+
+  bool literal(std::string& w) {
+    const char c = reader_.peek();
+    const std::string_view word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+    if (!reader_.literal(word)) return false;
+    w.append(word);
+    return true;
+  }
+
+  // Writes an object's key and reads its `:`; the decoded key goes to `key`.
+  bool member_key(size_t mark, std::string& key) {
+    reader_.skip_space();
+    const size_t key_offset = reader_.pos();
+    std::string_view k;
+    bool escaped;
+    if (!reader_.key(k, scratch_, escaped)) return false;
+    if (!keys_.insert(mark, k, !escaped)) return reader_.duplicate_key(key_offset, k);
+    key.assign(k.data(), k.size());
+    return reader_.colon();
+  }
+
+  void write_key(std::string& w, std::string_view key) {
+    json::append_quoted(w, key);
+    w += ':';
+  }
+
+  // The value, unscrubbed, in the form scrubbing writes (compact, strings re-escaped).
+  bool copy(std::string& w, int depth) {
+    if (!start(depth)) return false;
+    switch (reader_.peek()) {
+      case '{': {
+        w += '{';
+        bool empty;
+        reader_.open('}', empty);
+        const size_t mark = keys_.open();
+        std::string key;
+        for (bool more = !empty, first = true; more; first = false) {
+          if (!member_key(mark, key)) return false;
+          if (!first) w += ',';
+          write_key(w, key);
+          if (!copy(w, depth + 1) || !reader_.after_member(more)) return false;
+        }
+        keys_.close(mark);
+        w += '}';
+        return true;
+      }
+      case '[': {
+        w += '[';
+        bool empty;
+        reader_.open(']', empty);
+        for (bool more = !empty, first = true; more; first = false) {
+          reader_.skip_space();
+          if (!first) w += ',';
+          if (!copy(w, depth + 1) || !reader_.after_element(more)) return false;
+        }
+        w += ']';
+        return true;
+      }
+      case '"': {
+        std::string_view s;
+        bool escaped;
+        if (!reader_.string(s, scratch_, escaped)) return false;
+        json::append_quoted(w, s);
+        return true;
+      }
+      case 't':
+      case 'f':
+      case 'n':
+        return literal(w);
+      default: {
+        char c = reader_.peek();
+        if (c == '-' || (c >= '0' && c <= '9')) return number(w);
+        return reader_.unexpected_character();
+      }
+    }
+  }
+
+  // Scrubs the value at the reader (at `depth`) into `w`. `parent` is the key of the object
+  // member that holds it (arrays pass theirs on).
+  bool value(std::string& w, int depth, std::string_view parent) {
+    if (!start(depth)) return false;
+    switch (reader_.peek()) {
+      case '{':
+        return object(w, depth);
+      case '[':
+        return array(w, depth, parent);
+      case '"': {
+        std::string_view s;
+        bool escaped;
+        if (!reader_.string(s, scratch_, escaped)) return false;
+        write_string(w, s, escaped, depth);
+        return true;
+      }
+      case 't':
+      case 'f':
+      case 'n':
+        return literal(w);
+      default: {
+        char c = reader_.peek();
+        if (c == '-' || (c >= '0' && c <= '9')) return number(w);
+        return reader_.unexpected_character();
+      }
+    }
+  }
+
+  // A string value: free text scrubbed by the detectors.
+  void write_string(std::string& w, std::string_view s, bool escaped, int depth) {
+    if (scrub_text(s, text_)) {
+      json::append_quoted(w, text_);
+      out_.replaced.push_back(pointer(depth));
+    } else if (!escaped) {
+      // No escapes: the input's text is already how it is written.
+      w += '"';
+      w.append(s);
+      w += '"';
+    } else {
+      json::append_quoted(w, s);
+    }
+  }
+
+  bool object(std::string& w, int depth) {
+    w += '{';
+    bool empty;
+    reader_.open('}', empty);
+    const size_t mark = keys_.open();
+    bool first = true;
+    for (bool more = !empty; more;) {
+      Step& s = step(depth + 1);
+      s.is_index = false;
+      if (!member_key(mark, s.key)) return false;
+      const std::string& key = s.key;
+      const KeyRule* rule = rules_.find(key, depth >= 2 ? parent_key(depth) : "");
+      if (rule && rule->method == Method::remove) {
+        discard_.clear();
+        if (!copy(discard_, depth + 1)) return false;
+        out_.removed.push_back(pointer(depth + 1));
+      } else {
+        if (!first) w += ',';
+        first = false;
+        write_key(w, key);
+        if (rule) {
+          if (!apply(w, rule->method, depth + 1)) return false;
+        } else if (!value(w, depth + 1, key)) {
+          return false;
+        }
+      }
+      if (!reader_.after_member(more)) return false;
+    }
+    keys_.close(mark);
+    w += '}';
+    return true;
+  }
+
+  // The key of the member holding the object at `depth` (arrays between pass it on).
+  std::string_view parent_key(int depth) const {
+    for (int d = depth; d >= 2; --d)
+      if (!path_[d].is_index) return path_[d].key;
+    return "";
+  }
+
+  bool array(std::string& w, int depth, std::string_view parent) {
+    w += '[';
+    bool empty;
+    reader_.open(']', empty);
+    const KeyRule* flag = nullptr;  // the previous element was a flag such as "--api-key"
+    size_t index = 0;
+    for (bool more = !empty; more; ++index) {
+      reader_.skip_space();
+      if (index) w += ',';
+      {
+        Step& s = step(depth + 1);
+        s.is_index = true;
+        s.index = index;
+      }
+      if (!start(depth + 1)) return false;
+      const char c = reader_.peek();
+      if (flag && c == '"') {
+        if (!apply(w, flag->method == Method::remove ? Method::replace : flag->method, depth + 1))
+          return false;
+        flag = nullptr;
+      } else if (c == '"') {
+        flag = nullptr;
+        std::string_view s;
+        bool escaped;
+        if (!reader_.string(s, scratch_, escaped)) return false;
+        // A command-line flag ("--api-key", "-p") names the element after it.
+        size_t dashes = s.find_first_not_of('-');
+        if (dashes >= 1 && dashes <= 2 && dashes < s.size() &&
+            s.find_first_of("= ") == std::string_view::npos) {
+          const std::string name(s.substr(dashes));
+          flag = rules_.find(name, "");
+        }
+        write_string(w, s, escaped, depth + 1);
+      } else {
+        flag = nullptr;
+        bool pair = false;
+        if (c == '[' && !header_pair(w, depth + 1, parent, pair)) return false;
+        if (!pair && !value(w, depth + 1, parent)) return false;
+      }
+      if (!reader_.after_element(more)) return false;
+    }
+    w += ']';
+    return true;
+  }
+
+  // A header pair ["Authorization", "Bearer ..."]: an array of two whose first element, a
+  // string, is a key a rule names. Its second element goes as a whole; the name stays.
+  // Looks ahead from the `[` at the reader; when the array is no such pair, the reader is
+  // put back and `pair` stays false.
+  bool header_pair(std::string& w, int depth, std::string_view parent, bool& pair) {
+    const size_t begin = reader_.pos();
+    bool empty;
+    reader_.open(']', empty);
+    if (empty || reader_.at_end() || reader_.peek() != '"') {
+      reader_.seek(begin);
+      return true;
+    }
+    std::string_view s;
+    bool escaped;
+    if (!reader_.string(s, scratch_, escaped)) return false;
+    std::string name(s);
+    const KeyRule* rule = rules_.find(name, parent);
+    if (!rule) {
+      reader_.seek(begin);
+      return true;
+    }
+    bool more;
+    if (!reader_.after_element(more)) return false;
+    if (!more) {
+      reader_.seek(begin);
+      return true;
+    }
+    reader_.skip_space();
+    Step& second = step(depth + 1);
+    second.is_index = true;
+    second.index = 1;
+    std::string element;
+    if (!apply(element, rule->method == Method::remove ? Method::replace : rule->method, depth + 1))
+      return false;
+    if (!reader_.after_element(more)) return false;
+    if (more) {
+      // Three or more elements: not a pair. Scrub it as any array.
+      out_.replaced.pop_back();
+      reader_.seek(begin);
+      return true;
+    }
+    w += '[';
+    json::append_quoted(w, name);
+    w += ',';
+    w += element;
+    w += ']';
+    pair = true;
+    return true;
+  }
+
   std::string transform(std::string_view value, Method method) const {
     switch (method) {
-      case Method::remove: return "";
-      case Method::replace: return profile_.replacement;
+      case Method::remove:
+        return "";
+      case Method::replace:
+        return profile_.replacement;
       case Method::mask: {
         std::string out(value);
         for (char& c : out)
@@ -293,50 +648,76 @@ class Scrubber {
     return profile_.replacement;
   }
 
-  // A value under a matching key: the whole value goes, whatever its type.
-  void apply_to_value(Json& value, Method method, masks::Pointer& at) {
-    std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-    value = method == Method::remove ? Json(profile_.replacement) : Json(transform(text, method));
-    out_.replaced.push_back(masks::to_json_pointer(at));
+  // A value under a matching key: the whole value goes, whatever its type; a structured
+  // value is masked or hashed in its compact JSON text.
+  bool apply(std::string& w, Method method, int depth) {
+    if (!start(depth)) return false;
+    std::string text;
+    if (reader_.peek() == '"') {
+      std::string_view s;
+      bool escaped;
+      if (!reader_.string(s, scratch_, escaped)) return false;
+      text.assign(s.data(), s.size());
+    } else if (!copy(text, depth)) {
+      return false;
+    }
+    json::append_quoted(w,
+                        method == Method::remove ? profile_.replacement : transform(text, method));
+    out_.replaced.push_back(pointer(depth));
+    return true;
   }
 
   // Free text: `name=value` / `name: value` / `"name": "value"` pairs whose name a key rule
   // matches (URLs, headers written as text, log lines, JSON text), then every detector.
   // A string with percent-escapes (a URL inside a query string, `jo%40x.org`) is then
   // scrubbed again decoded; when that finds more, the decoded, scrubbed text replaces it.
-  // Returns whether the text changed.
-  bool scrub_text(std::string& text) const {
-    bool changed = scrub_plain_text(text);
-    std::string decoded;
-    if (percent_decode(text, decoded) && scrub_plain_text(decoded)) {
-      text = std::move(decoded);
-      changed = true;
+  // Returns whether the text changed (then `out` holds it).
+  bool scrub_text(std::string_view text, std::string& out) {
+    std::string plain;
+    const bool changed = scrub_plain_text(text, plain);
+    const std::string_view now = changed ? std::string_view(plain) : text;
+    std::string decoded, scrubbed;
+    if (now.find('%') != std::string_view::npos && percent_decode(now, decoded) &&
+        scrub_plain_text(decoded, scrubbed)) {
+      out = std::move(scrubbed);
+      return true;
     }
+    if (changed) out = std::move(plain);
     return changed;
   }
 
-  bool scrub_plain_text(std::string& text) const {
-    bool changed = scrub_named_values(text);
+  bool scrub_plain_text(std::string_view text, std::string& out) {
+    std::string current;
+    telemetry::TextTraits traits = telemetry::traits_of(text);
+    // A named value needs its `=` or `:`.
+    bool changed = (traits.equals > 0 || traits.colons > 0) && scrub_named_values(text, current);
+    std::string_view now = changed ? std::string_view(current) : text;
+    if (changed) traits = telemetry::traits_of(now);
+    std::string next;
     for (const auto& rule : profile_.values) {
-      auto matches = telemetry::find_all(rule.detector, text);
+      if (!telemetry::may_match(rule.detector, traits)) continue;
+      auto matches = telemetry::find_all(rule.detector, now);
       if (matches.empty()) continue;
-      std::string out;
+      next.clear();
       size_t last = 0;
       for (const auto& m : matches) {
-        out.append(text, last, m.begin - last);
-        out += transform(std::string_view(text).substr(m.begin, m.end - m.begin), rule.method);
+        next.append(now.data() + last, m.begin - last);
+        next += transform(now.substr(m.begin, m.end - m.begin), rule.method);
         last = m.end;
       }
-      out.append(text, last, std::string::npos);
-      text = std::move(out);
+      next.append(now.data() + last, now.size() - last);
+      current.swap(next);
+      now = current;
+      traits = telemetry::traits_of(now);
       changed = true;
     }
+    if (changed) out.assign(now.data(), now.size());
     return changed;
   }
 
   // Decodes %XX escapes (not `+`). False when there are none, or when the decoded bytes
   // are not UTF-8 (a scrubbed event stays valid JSON text).
-  static bool percent_decode(const std::string& text, std::string& out) {
+  static bool percent_decode(std::string_view text, std::string& out) {
     auto hex = [](char c) -> int {
       if (c >= '0' && c <= '9') return c - '0';
       if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -354,62 +735,44 @@ class Scrubber {
         out += text[i];
       }
     }
-    return any && valid_utf8(out);
+    return any && text::is_valid_utf8(out);
   }
 
-  static bool valid_utf8(std::string_view s) {
-    for (size_t i = 0; i < s.size();) {
-      unsigned char c = static_cast<unsigned char>(s[i]);
-      size_t n = c < 0x80           ? 1
-                 : (c >> 5) == 0x6  ? 2
-                 : (c >> 4) == 0xE  ? 3
-                 : (c >> 3) == 0x1E ? 4
-                                    : 0;
-      if (n == 0 || i + n > s.size()) return false;
-      uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-      for (size_t k = 1; k < n; ++k) {
-        unsigned char d = static_cast<unsigned char>(s[i + k]);
-        if ((d & 0xC0) != 0x80) return false;
-        cp = (cp << 6) | (d & 0x3F);
-      }
-      if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-          cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return false;
-      i += n;
-    }
-    return true;
-  }
-
-  bool scrub_named_values(std::string& text) const {
+  // Rewrites `name=value` pairs in `in`; the text is copied into `out` at the first one.
+  bool scrub_named_values(std::string_view in, std::string& out) {
     if (profile_.keys.empty()) return false;
     bool changed = false;
+    std::string_view text = in;
     auto name_char = [](char c) {
       return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
              c == '_' || c == '-';
     };
+    // Names are found from their separators: each `=` or `:` after `i`, with the run of
+    // name characters right before it (or before the closing quote of a quoted name).
+    // Runs are visited in order, as a left-to-right scan of every run would.
     size_t i = 0;
-    while (i < text.size()) {
-      if (!name_char(text[i]) || (i > 0 && name_char(text[i - 1]))) {
-        ++i;
+    size_t from = 0;
+    while (true) {
+      size_t sep = std::max(i, from);
+      while (sep < text.size() && text[sep] != '=' && text[sep] != ':') ++sep;
+      if (sep >= text.size()) break;
+      from = sep + 1;
+      size_t name_end = sep;
+      const bool quoted = sep > 0 && (text[sep - 1] == '"' || text[sep - 1] == '\'');
+      if (quoted) --name_end;
+      if (name_end == 0 || !name_char(text[name_end - 1])) continue;
+      size_t name_start = name_end;
+      while (name_start > 0 && name_char(text[name_start - 1])) --name_start;
+      if (name_start < i) continue;  // inside what was already scanned or replaced
+      // JSON text: the name's closing quote, matching the one before it.
+      if (quoted && !(name_start > 0 && text[name_start - 1] == text[name_end])) {
+        i = name_end;
         continue;
       }
-      size_t name_end = i;
-      while (name_end < text.size() && name_char(text[name_end])) ++name_end;
-      size_t v = name_end;
-      // JSON text: the name's closing quote, matching the one before it.
-      if (v < text.size() && i > 0 && (text[v] == '"' || text[v] == '\'') && text[i - 1] == text[v])
-        ++v;
-      bool separator = false;
-      if (v < text.size() && text[v] == '=') {
-        ++v;
-        separator = true;
-      } else if (v < text.size() && text[v] == ':') {
-        ++v;
+      size_t v = sep + 1;
+      if (text[sep] == ':')
         while (v < text.size() && text[v] == ' ') ++v;
-        separator = true;
-      }
-      const KeyRule* rule =
-          separator ? key_rule(std::string_view(text).substr(i, name_end - i), "") : nullptr;
+      const KeyRule* rule = rules_.find(text.substr(name_start, name_end - name_start), "");
       if (!rule) {
         i = name_end;
         continue;
@@ -419,7 +782,7 @@ class Scrubber {
       // "Authorization: Bearer x": the credential is what follows the scheme.
       for (const char* scheme : {"bearer ", "basic ", "token "}) {
         size_t n = std::char_traits<char>::length(scheme);
-        if (telemetry::normalize_key(std::string_view(text).substr(v, n)) ==
+        if (telemetry::normalize_key(text.substr(v, n)) ==
             telemetry::normalize_key(scheme).substr(0, n - 1) + "_")
           v += n;
       }
@@ -436,10 +799,12 @@ class Scrubber {
           ++end;
       }
       if (end > v) {
-        std::string replacement = transform(std::string_view(text).substr(v, end - v),
-                                            rule->method == Method::remove ? Method::replace
-                                                                           : rule->method);
-        text.replace(v, end - v, replacement);
+        std::string replacement =
+            transform(text.substr(v, end - v),
+                      rule->method == Method::remove ? Method::replace : rule->method);
+        if (!changed) out.assign(in.data(), in.size());
+        out.replace(v, end - v, replacement);
+        text = out;
         end = v + replacement.size();
         changed = true;
       }
@@ -450,13 +815,23 @@ class Scrubber {
 
   const ScrubProfile& profile_;
   const std::string& hash_key_;
+  json::Reader& reader_;
   ScrubbedEvent& out_;
+  KeyRules rules_;
+  json::KeyTracker keys_;
+  std::vector<Step> path_;
+  std::string scratch_;  // decoded strings with escapes
+  std::string text_;     // a scrubbed string
+  std::string discard_;  // removed values, read to check them
+  std::optional<Error> own_error_;
 };
 
 }  // namespace
 
-Result<ScrubbedEvent> scrub_telemetry(const Bundle& bundle, std::string_view event_json,
-                                      std::string_view profile) {
+namespace telemetry {
+
+Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_json,
+                                  std::string_view profile, bool utf8_checked) {
   const auto& data = bundle.data();
   auto fail = [](std::string message) {
     Error err;
@@ -472,34 +847,40 @@ Result<ScrubbedEvent> scrub_telemetry(const Bundle& bundle, std::string_view eve
   if (it->second.hashes && data.scrub_hash_key.empty())
     return fail("scrub profile `" + std::string(profile) +
                 "` hashes values, but no scrub hash key was given when the bundle was loaded");
-  auto parsed = cedar::parse_json(event_json, {}, "the event");
-  if (!parsed) return parsed.error();
-  Json doc = std::move(parsed).value();
-  // Bounded nesting, measured without recursion.
-  std::vector<std::pair<const Json*, int>> stack{{&doc, 1}};
-  while (!stack.empty()) {
-    auto [node, depth] = stack.back();
-    stack.pop_back();
-    if (depth > masks::kMaxPayloadDepth)
-      return fail("the event is nested deeper than " + std::to_string(masks::kMaxPayloadDepth) +
-                  " levels");
-    if (node->is_structured())
-      for (const auto& child : *node) stack.emplace_back(&child, depth + 1);
+  if (!utf8_checked && !text::is_valid_utf8(event_json)) {
+    Error err;
+    err.kind = ErrorKind::json;
+    err.message = "the event is not valid JSON: it is not UTF-8 text";
+    return err;
   }
   ScrubbedEvent out;
-  Scrubber scrubber(it->second, data.scrub_hash_key, out);
-  masks::Pointer at;
-  scrubber.walk(doc, at);
-  out.event_json = doc.dump();
+  json::Reader reader(event_json);
+  Scrubber scrubber(it->second, data.scrub_hash_key, reader, out);
+  if (!scrubber.run()) return scrubber.error();
   return out;
 }
 
+}  // namespace telemetry
+
+Result<ScrubbedEvent> scrub_telemetry(const Bundle& bundle, std::string_view event_json,
+                                      std::string_view profile) {
+  return telemetry::scrub_event(bundle, event_json, profile, false);
+}
+
 std::string ScrubbedEvent::to_json() const {
-  nlohmann::ordered_json out;
-  out["event"] = nlohmann::ordered_json::parse(event_json);
-  out["removed"] = removed;
-  out["replaced"] = replaced;
-  return out.dump();
+  // event_json is already compact JSON text: spliced in, never read again.
+  std::string out = "{\"event\":";
+  out += event_json;
+  for (const auto* list : {&removed, &replaced}) {
+    out += list == &removed ? ",\"removed\":[" : ",\"replaced\":[";
+    for (size_t i = 0; i < list->size(); ++i) {
+      if (i) out += ',';
+      json::append_quoted(out, (*list)[i]);
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace cordon

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "cordon/masks.h"
 #include "domain/bundle_data.h"
 #include "telemetry/detectors.h"
 
@@ -23,7 +24,7 @@ enum class Method { remove, replace, mask, hash };
 
 struct KeyRule {
   enum class Match { exact, prefix, suffix, contains } match = Match::exact;
-  std::vector<std::string> names;  // normalized: lower case, '-' as '_'
+  std::vector<std::string> names;   // normalized: lower case, '-' as '_'
   std::vector<std::string> except;  // normalized keys the rule leaves alone (exact)
   Method method = Method::replace;
 };
@@ -40,6 +41,11 @@ struct ScrubProfile {
   std::vector<DetectorRule> values;
   bool hashes = false;  // some rule hashes: scrubbing needs the bundle's hash key
 };
+
+// Scrubs one event (JSON text) with a profile of the bundle: scrub_telemetry's work, for
+// callers that have checked that the text is UTF-8 already (`utf8_checked`).
+Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_json,
+                                  std::string_view profile, bool utf8_checked);
 
 // Lower case, with '-' and ' ' as '_' and camelCase humps split by '_', so "Set-Cookie"
 // matches "set_cookie", "firstName" "first_name" and "APIKey" "api_key".

@@ -1,0 +1,409 @@
+#include "json/json_reader.h"
+
+#include <charconv>
+#include <cstring>
+
+#include "text/utf8.h"
+
+namespace cordon::json {
+
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+}  // namespace
+
+size_t plain_run_end(std::string_view s, size_t from) {
+  // Eight bytes at a time: a byte below 0x20, a quote or a backslash sets its high bit in
+  // `hit` (the lowest such byte exactly; borrows only reach higher ones).
+  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  size_t i = from;
+  while (i + 8 <= s.size()) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+    const uint64_t hit =
+        ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
+    if (hit & highs) {
+      for (;; ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == '"' || c == '\\') return i;
+      }
+    }
+    i += 8;
+  }
+  for (; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\') return i;
+  }
+  return s.size();
+}
+
+void append_quoted(std::string& out, std::string_view s) {
+  out += '"';
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t run = plain_run_end(s, i);
+    out.append(s.data() + i, run - i);
+    if (run == s.size()) break;
+    unsigned char c = static_cast<unsigned char>(s[run]);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default: {
+        static const char digits[] = "0123456789abcdef";
+        out += "\\u00";
+        out += digits[c >> 4];
+        out += digits[c & 0xF];
+      }
+    }
+    i = run + 1;
+  }
+  out += '"';
+}
+
+bool KeyTracker::insert(size_t mark, std::string_view key, bool stable) {
+  constexpr size_t kLinear = 32;
+  const size_t count = keys_.size() - mark;
+  if (count < kLinear) {
+    for (size_t i = mark; i < keys_.size(); ++i)
+      if (keys_[i] == key) return false;
+  } else {
+    if (large_.empty() || large_.back().first != mark) {
+      large_.emplace_back(mark,
+                          std::unordered_set<std::string_view>(keys_.begin() + mark, keys_.end()));
+    }
+    if (large_.back().second.count(key)) return false;
+  }
+  if (!stable) {
+    owned_.emplace_back(keys_.size(), std::string(key));
+    key = owned_.back().second;
+  }
+  keys_.push_back(key);
+  if (!large_.empty() && large_.back().first == mark) large_.back().second.insert(key);
+  return true;
+}
+
+bool Reader::fail_at(size_t offset, std::string message) {
+  if (!failed_) {
+    failed_ = true;
+    error_offset_ = offset;
+    error_message_ = std::move(message);
+  }
+  return false;
+}
+
+SourceLocation Reader::location(size_t offset) {
+  if (offset < cursor_) {
+    cursor_ = 0;
+    line_ = 1;
+    column_ = 1;
+  }
+  for (; cursor_ < offset && cursor_ < text_.size(); ++cursor_) {
+    unsigned char c = static_cast<unsigned char>(text_[cursor_]);
+    if (c == '\n') {
+      ++line_;
+      column_ = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++column_;
+    }
+  }
+  SourceLocation loc;
+  loc.file = file_;
+  loc.line = line_;
+  loc.column = column_;
+  return loc;
+}
+
+Error Reader::error() {
+  Error err;
+  err.kind = ErrorKind::json;
+  err.message = error_message_;
+  err.location = location(error_offset_);
+  err.location.offset = static_cast<uint32_t>(error_offset_);
+  err.location.length = 1;
+  return err;
+}
+
+bool Reader::value_start(int depth, int max_depth) {
+  if (depth > max_depth) return fail("nested deeper than " + std::to_string(max_depth) + " levels");
+  if (at_end()) return fail("unexpected end of input; expected a JSON value");
+  return true;
+}
+
+bool Reader::unexpected_character() {
+  return fail(std::string("unexpected character `") + peek() + "`; expected a JSON value");
+}
+
+bool Reader::literal(std::string_view word) {
+  if (text_.substr(pos_, word.size()) != word)
+    return fail("invalid literal; expected a JSON value");
+  pos_ += word.size();
+  return true;
+}
+
+bool Reader::hex4(uint32_t& out) {
+  out = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (at_end() || hex_digit(text_[pos_]) < 0) return fail("invalid \\u escape");
+    out = out * 16 + static_cast<uint32_t>(hex_digit(text_[pos_]));
+    ++pos_;
+  }
+  return true;
+}
+
+bool Reader::string(std::string_view& value, std::string& scratch, bool& escaped) {
+  ++pos_;  // opening quote
+  const size_t begin = pos_;
+  size_t run = plain_run_end(text_, pos_);
+  if (run < text_.size() && text_[run] == '"') {
+    value = text_.substr(begin, run - begin);
+    escaped = false;
+    pos_ = run + 1;
+    return true;
+  }
+  escaped = true;
+  scratch.assign(text_.data() + begin, run - begin);
+  pos_ = run;
+  while (true) {
+    if (at_end()) return fail("unterminated string");
+    unsigned char c = static_cast<unsigned char>(text_[pos_]);
+    if (c == '"') {
+      ++pos_;
+      value = scratch;
+      return true;
+    }
+    if (c < 0x20) return fail("control character in a string");
+    if (c != '\\') {
+      run = plain_run_end(text_, pos_);
+      scratch.append(text_.data() + pos_, run - pos_);
+      pos_ = run;
+      continue;
+    }
+    ++pos_;
+    if (at_end()) return fail("unterminated string");
+    char e = text_[pos_++];
+    switch (e) {
+      case '"':
+        scratch += '"';
+        break;
+      case '\\':
+        scratch += '\\';
+        break;
+      case '/':
+        scratch += '/';
+        break;
+      case 'b':
+        scratch += '\b';
+        break;
+      case 'f':
+        scratch += '\f';
+        break;
+      case 'n':
+        scratch += '\n';
+        break;
+      case 'r':
+        scratch += '\r';
+        break;
+      case 't':
+        scratch += '\t';
+        break;
+      case 'u': {
+        uint32_t cp;
+        if (!hex4(cp)) return false;
+        if (cp >= 0xD800 && cp <= 0xDBFF) {
+          uint32_t low;
+          if (text_.substr(pos_, 2) != "\\u") return fail("unpaired surrogate in \\u escape");
+          pos_ += 2;
+          if (!hex4(low)) return false;
+          if (low < 0xDC00 || low > 0xDFFF) return fail("unpaired surrogate in \\u escape");
+          cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+          return fail("unpaired surrogate in \\u escape");
+        }
+        text::append_utf8(scratch, cp);
+        break;
+      }
+      default:
+        return fail(std::string("invalid escape `\\") + e + "`");
+    }
+  }
+}
+
+bool Reader::number(std::string_view& raw, bool& is_float) {
+  const size_t start = pos_;
+  is_float = false;
+  if (text_[pos_] == '-') ++pos_;
+  if (at_end() || !is_digit(text_[pos_])) return fail("invalid number");
+  if (text_[pos_] == '0') {
+    ++pos_;
+  } else {
+    while (!at_end() && is_digit(text_[pos_])) ++pos_;
+  }
+  if (!at_end() && text_[pos_] == '.') {
+    is_float = true;
+    ++pos_;
+    if (at_end() || !is_digit(text_[pos_]))
+      return fail("invalid number: digits expected after `.`");
+    while (!at_end() && is_digit(text_[pos_])) ++pos_;
+  }
+  if (!at_end() && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+    is_float = true;
+    ++pos_;
+    if (!at_end() && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
+    if (at_end() || !is_digit(text_[pos_]))
+      return fail("invalid number: digits expected in the exponent");
+    while (!at_end() && is_digit(text_[pos_])) ++pos_;
+  }
+  raw = text_.substr(start, pos_ - start);
+  if (!is_float) {
+    // Nineteen digits or fewer always fit; longer ones are checked.
+    const size_t digits = raw.size() - (raw[0] == '-');
+    if (digits > 18) {
+      const char* first = raw.data();
+      const char* last = raw.data() + raw.size();
+      int64_t i;
+      auto [p, ec] = std::from_chars(first, last, i);
+      if (ec != std::errc() || p != last) {
+        uint64_t u;
+        auto [p2, ec2] = std::from_chars(first, last, u);
+        if (ec2 != std::errc() || p2 != last)
+          return fail("integer " + std::string(raw) + " does not fit in 64 bits");
+      }
+    }
+  }
+  return true;
+}
+
+void Reader::open(char close, bool& empty) {
+  ++pos_;
+  skip_space();
+  empty = !at_end() && text_[pos_] == close;
+  if (empty) ++pos_;
+}
+
+bool Reader::key(std::string_view& value, std::string& scratch, bool& escaped) {
+  skip_space();
+  if (at_end() || text_[pos_] != '"') return fail("expected a string key");
+  return string(value, scratch, escaped);
+}
+
+bool Reader::colon() {
+  skip_space();
+  if (at_end() || text_[pos_] != ':') return fail("expected `:` after the key");
+  ++pos_;
+  skip_space();
+  return true;
+}
+
+bool Reader::after_member(bool& more) {
+  skip_space();
+  if (!at_end() && (text_[pos_] == ',' || text_[pos_] == '}')) {
+    more = text_[pos_++] == ',';
+    return true;
+  }
+  return fail("expected `,` or `}` in an object");
+}
+
+bool Reader::after_element(bool& more) {
+  skip_space();
+  if (!at_end() && (text_[pos_] == ',' || text_[pos_] == ']')) {
+    more = text_[pos_++] == ',';
+    return true;
+  }
+  return fail("expected `,` or `]` in an array");
+}
+
+bool Reader::duplicate_key(size_t key_offset, std::string_view key) {
+  return fail_at(key_offset, "duplicate key \"" + std::string(key) + "\"");
+}
+
+bool Reader::end() {
+  skip_space();
+  if (!at_end()) return fail("unexpected text after the JSON value");
+  return true;
+}
+
+bool Reader::skip_value(int depth, int max_depth) {
+  if (!value_start(depth, max_depth)) return false;
+  switch (peek()) {
+    case '{': {
+      bool empty;
+      open('}', empty);
+      if (empty) return true;
+      const size_t mark = skip_keys_.open();
+      bool more = true;
+      while (more) {
+        skip_space();
+        const size_t key_offset = pos_;
+        std::string_view k;
+        bool escaped;
+        if (!key(k, skip_scratch_, escaped)) return false;
+        if (!skip_keys_.insert(mark, k, !escaped)) return duplicate_key(key_offset, k);
+        if (!colon() || !skip_value(depth + 1, max_depth) || !after_member(more)) return false;
+      }
+      skip_keys_.close(mark);
+      return true;
+    }
+    case '[': {
+      bool empty;
+      open(']', empty);
+      bool more = !empty;
+      while (more) {
+        skip_space();
+        if (!skip_value(depth + 1, max_depth) || !after_element(more)) return false;
+      }
+      return true;
+    }
+    case '"': {
+      std::string_view s;
+      bool escaped;
+      return string(s, skip_scratch_, escaped);
+    }
+    case 't':
+      return literal("true");
+    case 'f':
+      return literal("false");
+    case 'n':
+      return literal("null");
+    default: {
+      char c = peek();
+      if (c == '-' || is_digit(c)) {
+        std::string_view raw;
+        bool is_float;
+        return number(raw, is_float);
+      }
+      return unexpected_character();
+    }
+  }
+}
+
+}  // namespace cordon::json
