@@ -19,30 +19,42 @@ namespace cedar {
 
 Response authorize(const detail::RequestData& request, const detail::PolicySetData& policies,
                    const detail::EntityStore& entities) {
+  // Only the policies whose scope can match; reused per thread so a decision allocates no list.
+  thread_local std::vector<uint32_t> candidates, permits, forbids;
+  candidates.clear();
+  permits.clear();
+  forbids.clear();
+  policies.index().candidates(request, entities, candidates);
   cedar::Evaluator evaluator(request, entities);
-  std::vector<std::string> permits, forbids;
   Response response;
-  for (const auto& policy : policies.policies) {
+  for (uint32_t pos : candidates) {
+    const cedar::Policy& policy = policies.policies[pos];
     switch (evaluator.evaluate(policy)) {
       case cedar::Satisfied::yes:
-        (policy.body->effect == cedar::Effect::forbid ? forbids : permits).push_back(policy.id);
+        (policy.body->effect == cedar::Effect::forbid ? forbids : permits).push_back(pos);
         break;
       case cedar::Satisfied::error:
-        response.errors.push_back({policy.id, "error while evaluating policy `" + policy.id +
-                                                  "`: " + evaluator.error()});
+        response.errors.push_back(
+            {policy.id, "error while evaluating policy `" + policy.id + "`: " + evaluator.error()});
         break;
-      case cedar::Satisfied::no: break;
+      case cedar::Satisfied::no:
+        break;
     }
   }
   // Forbid overrides permit; with neither, the default is deny.
+  const std::vector<uint32_t>* determining = nullptr;
   if (!forbids.empty()) {
     response.decision = Decision::deny;
-    response.reason = std::move(forbids);
+    determining = &forbids;
   } else if (!permits.empty()) {
     response.decision = Decision::allow;
-    response.reason = std::move(permits);
+    determining = &permits;
   }
-  std::sort(response.reason.begin(), response.reason.end());
+  if (determining) {
+    response.reason.reserve(determining->size());
+    for (uint32_t pos : *determining) response.reason.push_back(policies.policies[pos].id);
+    std::sort(response.reason.begin(), response.reason.end());
+  }
   std::sort(response.errors.begin(), response.errors.end(),
             [](const PolicyError& a, const PolicyError& b) { return a.policy_id < b.policy_id; });
   return response;

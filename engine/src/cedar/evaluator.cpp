@@ -42,6 +42,35 @@ bool matches_pattern(std::string_view text, const std::vector<PatternElement>& p
   }
 }
 
+namespace {
+const detail::Entity* find_var(const Value& var, const detail::EntityStore& entities) {
+  return var.is_entity() ? entities.find(var.as_entity()) : nullptr;
+}
+}  // namespace
+
+Evaluator::Evaluator(const detail::RequestData& request, const detail::EntityStore& entities)
+    : request_(request),
+      entities_(entities),
+      principal_entity_(find_var(request.principal, entities)),
+      action_entity_(find_var(request.action, entities)),
+      resource_entity_(find_var(request.resource, entities)) {}
+
+const detail::Entity* Evaluator::find(const EntityUid& uid) const {
+  // The request's own entities are compared by address: a value naming one of them shares
+  // its EntityUid when it came from a request variable.
+  auto same = [&](const Value& var) { return var.is_entity() && &var.as_entity() == &uid; };
+  if (same(request_.principal)) return principal_entity_;
+  if (same(request_.resource)) return resource_entity_;
+  if (same(request_.action)) return action_entity_;
+  return entities_.find(uid);
+}
+
+bool Evaluator::is_in(const EntityUid& uid, const EntityUid& ancestor) const {
+  if (uid == ancestor) return true;
+  const detail::Entity* e = find(uid);
+  return e && e->ancestors.count(ancestor) > 0;
+}
+
 bool Evaluator::fail(std::string message) {
   error_ = std::move(message);
   return false;
@@ -52,26 +81,71 @@ bool Evaluator::type_error(const char* expected, const Value& got) {
 }
 
 bool Evaluator::eval_bool(const Expr& e, bool& out) {
-  Value v;
-  if (!eval(e, v)) return false;
-  if (!v.is_bool()) return type_error("bool", v);
-  out = v.as_bool();
+  Value scratch;
+  const Value* v;
+  if (!eval_ref(e, scratch, v)) return false;
+  if (!v->is_bool()) return type_error("bool", *v);
+  out = v->as_bool();
   return true;
 }
 
 bool Evaluator::eval_integer(const Expr& e, int64_t& out) {
-  Value v;
-  if (!eval(e, v)) return false;
-  if (!v.is_integer()) return type_error("long", v);
-  out = v.as_integer();
+  Value scratch;
+  const Value* v;
+  if (!eval_ref(e, scratch, v)) return false;
+  if (!v->is_integer()) return type_error("long", *v);
+  out = v->as_integer();
   return true;
+}
+
+bool Evaluator::eval_ref(const Expr& e, Value& scratch, const Value*& out) {
+  switch (e.kind) {
+    case ExprKind::literal:
+      out = &e.literal;
+      return true;
+    case ExprKind::variable:
+      switch (e.var) {
+        case Var::principal:
+          out = &request_.principal;
+          return true;
+        case Var::action:
+          out = &request_.action;
+          return true;
+        case Var::resource:
+          out = &request_.resource;
+          return true;
+        case Var::context:
+          out = &request_.context;
+          return true;
+      }
+      return fail("unknown variable");
+    case ExprKind::get_attribute: {
+      Value target_scratch;
+      const Value* target;
+      if (!eval_ref(*e.args[0], target_scratch, target)) return false;
+      const Value* found;
+      if (!attribute(*target, e.name, found)) return false;
+      if (target == &target_scratch) {
+        // `found` lives inside the temporary target: keep a copy that outlives it.
+        scratch = *found;
+        out = &scratch;
+      } else {
+        out = found;
+      }
+      return true;
+    }
+    default:
+      if (!eval(e, scratch)) return false;
+      out = &scratch;
+      return true;
+  }
 }
 
 bool Evaluator::in(const Value& lhs, const Value& rhs, bool& out) {
   if (!lhs.is_entity()) return type_error("entity", lhs);
   const EntityUid& uid = lhs.as_entity();
   if (rhs.is_entity()) {
-    out = entities_.is_in(uid, rhs.as_entity());
+    out = is_in(uid, rhs.as_entity());
     return true;
   }
   if (rhs.is_set()) {
@@ -80,7 +154,7 @@ bool Evaluator::in(const Value& lhs, const Value& rhs, bool& out) {
       if (!element.is_entity()) return type_error("set of entities", element);
     }
     for (const auto& element : rhs.as_set()) {
-      if (entities_.is_in(uid, element.as_entity())) {
+      if (is_in(uid, element.as_entity())) {
         out = true;
         break;
       }
@@ -90,9 +164,9 @@ bool Evaluator::in(const Value& lhs, const Value& rhs, bool& out) {
   return type_error("entity or set of entities", rhs);
 }
 
-bool Evaluator::attribute(const Value& target, const std::string& name, Value& out) {
+bool Evaluator::attribute(const Value& target, const std::string& name, const Value*& out) {
   if (target.is_entity()) {
-    const auto* entity = entities_.find(target.as_entity());
+    const auto* entity = find(target.as_entity());
     if (!entity)
       return fail("entity `" + target.as_entity().to_cedar() + "` does not exist");
     const auto& attrs = entity->attrs.as_record();
@@ -100,14 +174,14 @@ bool Evaluator::attribute(const Value& target, const std::string& name, Value& o
     if (it == attrs.end())
       return fail("`" + target.as_entity().to_cedar() + "` does not have the attribute `" + name +
                   "`");
-    out = it->second;
+    out = &it->second;
     return true;
   }
   if (target.is_record()) {
     const auto& fields = target.as_record();
     auto it = fields.find(name);
     if (it == fields.end()) return fail("record does not have the attribute `" + name + "`");
-    out = it->second;
+    out = &it->second;
     return true;
   }
   return type_error("entity or record", target);
@@ -115,7 +189,7 @@ bool Evaluator::attribute(const Value& target, const std::string& name, Value& o
 
 bool Evaluator::has_attribute(const Value& target, const std::string& name, bool& out) {
   if (target.is_entity()) {
-    const auto* entity = entities_.find(target.as_entity());
+    const auto* entity = find(target.as_entity());
     out = entity && entity->attrs.as_record().count(name) > 0;
     return true;
   }
@@ -171,9 +245,10 @@ bool Evaluator::eval(const Expr& e, Value& out) {
     }
     case ExprKind::equal:
     case ExprKind::not_equal: {
-      Value a, b;
-      if (!eval(*e.args[0], a) || !eval(*e.args[1], b)) return false;
-      bool same = a == b;
+      Value sa, sb;
+      const Value *a, *b;
+      if (!eval_ref(*e.args[0], sa, a) || !eval_ref(*e.args[1], sb, b)) return false;
+      bool same = *a == *b;
       out = Value::boolean(e.kind == ExprKind::equal ? same : !same);
       return true;
     }
@@ -181,18 +256,20 @@ bool Evaluator::eval(const Expr& e, Value& out) {
     case ExprKind::less_equal:
     case ExprKind::greater:
     case ExprKind::greater_equal: {
-      Value a, b;
-      if (!eval(*e.args[0], a) || !eval(*e.args[1], b)) return false;
+      Value sa, sb;
+      const Value *a, *b;
+      if (!eval_ref(*e.args[0], sa, a) || !eval_ref(*e.args[1], sb, b)) return false;
       bool r;
-      if (!compare(e.kind, a, b, r)) return false;
+      if (!compare(e.kind, *a, *b, r)) return false;
       out = Value::boolean(r);
       return true;
     }
     case ExprKind::in: {
-      Value a, b;
-      if (!eval(*e.args[0], a) || !eval(*e.args[1], b)) return false;
+      Value sa, sb;
+      const Value *a, *b;
+      if (!eval_ref(*e.args[0], sa, a) || !eval_ref(*e.args[1], sb, b)) return false;
       bool r;
-      if (!in(a, b, r)) return false;
+      if (!in(*a, *b, r)) return false;
       out = Value::boolean(r);
       return true;
     }
@@ -227,22 +304,24 @@ bool Evaluator::eval(const Expr& e, Value& out) {
       return true;
     }
     case ExprKind::contains: {
-      Value set, item;
-      if (!eval(*e.args[0], set) || !eval(*e.args[1], item)) return false;
-      if (!set.is_set()) return type_error("set", set);
-      out = Value::boolean(set.set_contains(item));
+      Value s_set, s_item;
+      const Value *set, *item;
+      if (!eval_ref(*e.args[0], s_set, set) || !eval_ref(*e.args[1], s_item, item)) return false;
+      if (!set->is_set()) return type_error("set", *set);
+      out = Value::boolean(set->set_contains(*item));
       return true;
     }
     case ExprKind::contains_all:
     case ExprKind::contains_any: {
-      Value a, b;
-      if (!eval(*e.args[0], a) || !eval(*e.args[1], b)) return false;
-      if (!a.is_set()) return type_error("set", a);
-      if (!b.is_set()) return type_error("set", b);
+      Value sa, sb;
+      const Value *a, *b;
+      if (!eval_ref(*e.args[0], sa, a) || !eval_ref(*e.args[1], sb, b)) return false;
+      if (!a->is_set()) return type_error("set", *a);
+      if (!b->is_set()) return type_error("set", *b);
       bool all = e.kind == ExprKind::contains_all;
       bool result = all;
-      for (const auto& item : b.as_set()) {
-        bool found = a.set_contains(item);
+      for (const auto& item : b->as_set()) {
+        bool found = a->set_contains(item);
         if (all && !found) {
           result = false;
           break;
@@ -256,63 +335,72 @@ bool Evaluator::eval(const Expr& e, Value& out) {
       return true;
     }
     case ExprKind::is_empty: {
-      Value set;
-      if (!eval(*e.args[0], set)) return false;
-      if (!set.is_set()) return type_error("set", set);
-      out = Value::boolean(set.as_set().empty());
+      Value scratch;
+      const Value* set;
+      if (!eval_ref(*e.args[0], scratch, set)) return false;
+      if (!set->is_set()) return type_error("set", *set);
+      out = Value::boolean(set->as_set().empty());
       return true;
     }
     case ExprKind::get_tag:
     case ExprKind::has_tag: {
-      Value target, key;
-      if (!eval(*e.args[0], target) || !eval(*e.args[1], key)) return false;
-      if (!target.is_entity()) return type_error("entity", target);
-      if (!key.is_string()) return type_error("string", key);
-      const auto* entity = entities_.find(target.as_entity());
+      Value s_target, s_key;
+      const Value *target, *key;
+      if (!eval_ref(*e.args[0], s_target, target) || !eval_ref(*e.args[1], s_key, key))
+        return false;
+      if (!target->is_entity()) return type_error("entity", *target);
+      if (!key->is_string()) return type_error("string", *key);
+      const auto* entity = find(target->as_entity());
       if (e.kind == ExprKind::has_tag) {
-        out = Value::boolean(entity && entity->tags.as_record().count(key.as_string()) > 0);
+        out = Value::boolean(entity && entity->tags.as_record().count(key->as_string()) > 0);
         return true;
       }
-      if (!entity) return fail("entity `" + target.as_entity().to_cedar() + "` does not exist");
+      if (!entity) return fail("entity `" + target->as_entity().to_cedar() + "` does not exist");
       const auto& tags = entity->tags.as_record();
-      auto it = tags.find(key.as_string());
+      auto it = tags.find(key->as_string());
       if (it == tags.end())
-        return fail("`" + target.as_entity().to_cedar() + "` does not have the tag `" +
-                    key.as_string() + "`");
+        return fail("`" + target->as_entity().to_cedar() + "` does not have the tag `" +
+                    key->as_string() + "`");
       out = it->second;
       return true;
     }
     case ExprKind::get_attribute: {
-      Value target;
-      if (!eval(*e.args[0], target)) return false;
-      return attribute(target, e.name, out);
+      Value scratch;
+      const Value* v;
+      if (!eval_ref(e, scratch, v)) return false;
+      out = *v;
+      return true;
     }
     case ExprKind::has_attribute: {
-      Value target;
-      if (!eval(*e.args[0], target)) return false;
+      Value scratch;
+      const Value* target;
+      if (!eval_ref(*e.args[0], scratch, target)) return false;
       bool r;
-      if (!has_attribute(target, e.name, r)) return false;
+      if (!has_attribute(*target, e.name, r)) return false;
       out = Value::boolean(r);
       return true;
     }
     case ExprKind::like: {
-      Value text;
-      if (!eval(*e.args[0], text)) return false;
-      if (!text.is_string()) return type_error("string", text);
-      out = Value::boolean(matches_pattern(text.as_string(), e.pattern));
+      Value scratch;
+      const Value* text;
+      if (!eval_ref(*e.args[0], scratch, text)) return false;
+      if (!text->is_string()) return type_error("string", *text);
+      out = Value::boolean(matches_pattern(text->as_string(), e.pattern));
       return true;
     }
     case ExprKind::is_type: {
-      Value target;
-      if (!eval(*e.args[0], target)) return false;
-      if (!target.is_entity()) return type_error("entity", target);
-      bool r = target.as_entity().type == e.name;
+      Value scratch;
+      const Value* target;
+      if (!eval_ref(*e.args[0], scratch, target)) return false;
+      if (!target->is_entity()) return type_error("entity", *target);
+      bool r = target->as_entity().type == e.name;
       if (r && e.args.size() > 1) {
         // `e is T in x` is `e is T && e in x`: x is evaluated only when the type matches.
-        Value group;
-        if (!eval(*e.args[1], group)) return false;
+        Value s_group;
+        const Value* group;
+        if (!eval_ref(*e.args[1], s_group, group)) return false;
         bool inside;
-        if (!in(target, group, inside)) return false;
+        if (!in(*target, *group, inside)) return false;
         r = r && inside;
       }
       out = Value::boolean(r);
@@ -345,15 +433,19 @@ bool Evaluator::eval(const Expr& e, Value& out) {
       return true;
     }
     case ExprKind::call: {
-      std::vector<Value> args;
-      args.reserve(e.args.size());
-      for (const auto& a : e.args) {
-        Value v;
-        if (!eval(*a, v)) return false;
-        args.push_back(std::move(v));
-      }
+      // Extension functions take one or two arguments: those stay on the stack.
+      constexpr size_t kInline = 4;
+      const size_t n = e.args.size();
+      Value inline_scratch[kInline];
+      const Value* inline_args[kInline];
+      std::vector<Value> heap_scratch(n > kInline ? n : 0);
+      std::vector<const Value*> heap_args(n > kInline ? n : 0);
+      Value* scratch = n > kInline ? heap_scratch.data() : inline_scratch;
+      const Value** args = n > kInline ? heap_args.data() : inline_args;
+      for (size_t i = 0; i < n; ++i)
+        if (!eval_ref(*e.args[i], scratch[i], args[i])) return false;
       std::string err;
-      if (!call_extension(e.name, args, out, err)) return fail(std::move(err));
+      if (!call_extension(e.name, args, n, out, err)) return fail(std::move(err));
       return true;
     }
   }
@@ -371,13 +463,14 @@ bool Evaluator::scope_matches(const ScopeConstraint& c, const Value& var,
   switch (c.op) {
     case ScopeConstraint::Op::any: return true;
     case ScopeConstraint::Op::equal: return uid == *target;
-    case ScopeConstraint::Op::in: return entities_.is_in(uid, *target);
+    case ScopeConstraint::Op::in:
+      return is_in(uid, *target);
     case ScopeConstraint::Op::is: return uid.type == c.entity_type;
     case ScopeConstraint::Op::is_in:
-      return uid.type == c.entity_type && entities_.is_in(uid, *target);
+      return uid.type == c.entity_type && is_in(uid, *target);
     case ScopeConstraint::Op::in_set:
       for (const auto& e : c.entities) {
-        if (entities_.is_in(uid, e)) return true;
+        if (is_in(uid, e)) return true;
       }
       return false;
   }

@@ -16,14 +16,18 @@ enum class Satisfied : uint8_t { no, yes, error };
 
 class Evaluator {
  public:
-  Evaluator(const detail::RequestData& request, const detail::EntityStore& entities)
-      : request_(request), entities_(entities) {}
+  Evaluator(const detail::RequestData& request, const detail::EntityStore& entities);
 
   // Scope first, then each condition in order, stopping at the first false.
   Satisfied evaluate(const Policy& policy);
 
   // Evaluates one expression (slots must already be bound by `policy`, or absent).
   bool eval(const Expr& e, Value& out);
+
+  // As eval, but where the value already exists (a literal, a request variable, an attribute
+  // of either or of a stored entity) `out` points at it and nothing is copied; otherwise the
+  // value is built in `scratch` and `out` points there.
+  bool eval_ref(const Expr& e, Value& scratch, const Value*& out);
 
   const std::string& error() const { return error_; }
 
@@ -35,12 +39,19 @@ class Evaluator {
   bool eval_bool(const Expr& e, bool& out);
   bool eval_integer(const Expr& e, int64_t& out);
   bool in(const Value& lhs, const Value& rhs, bool& out);
-  bool attribute(const Value& target, const std::string& name, Value& out);
+  bool is_in(const EntityUid& uid, const EntityUid& ancestor) const;
+  const detail::Entity* find(const EntityUid& uid) const;
+  bool attribute(const Value& target, const std::string& name, const Value*& out);
   bool has_attribute(const Value& target, const std::string& name, bool& out);
   bool compare(ExprKind kind, const Value& a, const Value& b, bool& out);
 
   const detail::RequestData& request_;
   const detail::EntityStore& entities_;
+  // The request's principal, action and resource in the store (null when absent), looked up
+  // once per request instead of once per `in`.
+  const detail::Entity* principal_entity_;
+  const detail::Entity* action_entity_;
+  const detail::Entity* resource_entity_;
   const Policy* policy_ = nullptr;
   std::string error_;
 };

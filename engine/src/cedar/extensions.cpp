@@ -570,7 +570,13 @@ const std::string* expect_string(const Value& v, std::string& error) {
   return nullptr;
 }
 
-using Args = std::vector<Value>;
+// The arguments of one call, by pointer: the evaluator passes values it did not copy.
+struct Args {
+  const Value* const* items;
+  size_t count;
+  size_t size() const { return count; }
+  const Value& operator[](size_t i) const { return *items[i]; }
+};
 using Implementation = bool (*)(const Args& args, Value& out, std::string& error);
 
 struct ExtensionFunction {
@@ -833,6 +839,15 @@ bool is_extension_method(std::string_view name) {
 
 bool call_extension(std::string_view name, const std::vector<Value>& args, Value& out,
                     std::string& error) {
+  std::vector<const Value*> items;
+  items.reserve(args.size());
+  for (const Value& v : args) items.push_back(&v);
+  return call_extension(name, items.data(), items.size(), out, error);
+}
+
+bool call_extension(std::string_view name, const Value* const* items, size_t count, Value& out,
+                    std::string& error) {
+  const Args args{items, count};
   const ExtensionFunction* f = find_function(name);
   if (!f) {
     error = "extension function `" + std::string(name) + "` does not exist";

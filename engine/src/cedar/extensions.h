@@ -27,6 +27,9 @@ bool is_extension_method(std::string_view name);
 // failed to parse decimal value: 1.23456") and returns false.
 bool call_extension(std::string_view name, const std::vector<Value>& args, Value& out,
                     std::string& error);
+// The same with the arguments by pointer (`count` of them), copying none.
+bool call_extension(std::string_view name, const Value* const* args, size_t count, Value& out,
+                    std::string& error);
 
 // The comparison operators <, <=, >, >= on extension values of the same comparable type
 // (datetime with datetime, duration with duration, decimal with decimal if Cedar allows).

@@ -13,7 +13,9 @@ namespace cordon {
 using nlohmann::json;
 
 PolicySet::PolicySet() : data_(std::make_shared<const detail::PolicySetData>()) {}
-PolicySet::PolicySet(std::shared_ptr<const detail::PolicySetData> data) : data_(std::move(data)) {}
+PolicySet::PolicySet(std::shared_ptr<const detail::PolicySetData> data) : data_(std::move(data)) {
+  data_->index();  // built now, so the first decision does not pay for it
+}
 
 namespace {
 
