@@ -24,12 +24,14 @@ Response authorize(const detail::RequestData& request, const detail::PolicySetDa
   candidates.clear();
   permits.clear();
   forbids.clear();
-  policies.index().candidates(request, entities, candidates);
   cedar::Evaluator evaluator(request, entities);
+  policies.index().candidates(request, evaluator.principal_entity(), evaluator.action_entity(),
+                              evaluator.resource_entity(), candidates);
   Response response;
-  for (uint32_t pos : candidates) {
+  for (uint32_t candidate : candidates) {
+    const uint32_t pos = cedar::PolicyIndex::position(candidate);
     const cedar::Policy& policy = policies.policies[pos];
-    switch (evaluator.evaluate(policy)) {
+    switch (evaluator.evaluate(policy, cedar::PolicyIndex::proof(candidate))) {
       case cedar::Satisfied::yes:
         (policy.body->effect == cedar::Effect::forbid ? forbids : permits).push_back(pos);
         break;

@@ -477,13 +477,21 @@ bool Evaluator::scope_matches(const ScopeConstraint& c, const Value& var,
   return false;
 }
 
-Satisfied Evaluator::evaluate(const Policy& policy) {
+Satisfied Evaluator::evaluate(const Policy& policy, ScopeProof proven) {
   policy_ = &policy;
   const PolicyBody& body = *policy.body;
   static const std::optional<EntityUid> no_slot;
-  if (!scope_matches(body.principal, request_.principal, policy.principal_slot) ||
-      !scope_matches(body.action, request_.action, no_slot) ||
-      !scope_matches(body.resource, request_.resource, policy.resource_slot)) {
+  auto matches = [&](ScopeProof which, const ScopeConstraint& c, const Value& var,
+                     const std::optional<EntityUid>& slot) {
+    // The index found the policy through this constraint's entity or type: only the type
+    // test of `is T in E` is left to check.
+    if (proven == which)
+      return c.op != ScopeConstraint::Op::is_in || var.as_entity().type == c.entity_type;
+    return scope_matches(c, var, slot);
+  };
+  if (!matches(ScopeProof::principal, body.principal, request_.principal, policy.principal_slot) ||
+      !matches(ScopeProof::action, body.action, request_.action, no_slot) ||
+      !matches(ScopeProof::resource, body.resource, request_.resource, policy.resource_slot)) {
     return Satisfied::no;
   }
   for (const auto& condition : body.conditions) {

@@ -18,8 +18,14 @@ class Evaluator {
  public:
   Evaluator(const detail::RequestData& request, const detail::EntityStore& entities);
 
-  // Scope first, then each condition in order, stopping at the first false.
-  Satisfied evaluate(const Policy& policy);
+  // Scope first, then each condition in order, stopping at the first false. `proven` is the
+  // scope constraint the policy index already established for this request (PolicyIndex).
+  Satisfied evaluate(const Policy& policy, ScopeProof proven = ScopeProof::none);
+
+  // The request's principal, action and resource in the store (null when absent).
+  const detail::Entity* principal_entity() const { return principal_entity_; }
+  const detail::Entity* action_entity() const { return action_entity_; }
+  const detail::Entity* resource_entity() const { return resource_entity_; }
 
   // Evaluates one expression (slots must already be bound by `policy`, or absent).
   bool eval(const Expr& e, Value& out);

@@ -29,16 +29,19 @@ PolicyIndex::PolicyIndex(const std::vector<Policy>& policies)
     // An unlinked slot never matches (the evaluator says so too): file nowhere.
     if ((body.principal.slot && !p.principal_slot) || (body.resource.slot && !p.resource_slot))
       continue;
+    const uint32_t principal = pos | uint32_t(ScopeProof::principal) << kProofShift;
+    const uint32_t resource = pos | uint32_t(ScopeProof::resource) << kProofShift;
+    const uint32_t action = pos | uint32_t(ScopeProof::action) << kProofShift;
     if (const EntityUid* e = scope_entity(body.principal, p.principal_slot)) {
       Buckets& b = by_entity_[*e];
-      (body.principal.op == Op::equal ? b.principal_eq : b.principal_in).push_back(pos);
+      (body.principal.op == Op::equal ? b.principal_eq : b.principal_in).push_back(principal);
     } else if (const EntityUid* e = scope_entity(body.resource, p.resource_slot)) {
       Buckets& b = by_entity_[*e];
-      (body.resource.op == Op::equal ? b.resource_eq : b.resource_in).push_back(pos);
+      (body.resource.op == Op::equal ? b.resource_eq : b.resource_in).push_back(resource);
     } else if (body.action.op == Op::equal) {
-      by_entity_[body.action.entity].action_eq.push_back(pos);
+      by_entity_[body.action.entity].action_eq.push_back(action);
     } else if (body.action.op == Op::in) {
-      by_entity_[body.action.entity].action_in.push_back(pos);
+      by_entity_[body.action.entity].action_in.push_back(action);
     } else if (body.action.op == Op::in_set) {
       // `action in []` matches nothing: filed nowhere. Otherwise under each distinct action.
       std::vector<const EntityUid*> distinct;
@@ -48,13 +51,13 @@ PolicyIndex::PolicyIndex(const std::vector<Policy>& policies)
           distinct.push_back(&a);
       for (const EntityUid* a : distinct) {
         Buckets& b = by_entity_[*a];
-        b.action_in.push_back(pos);
+        b.action_in.push_back(action);
         if (distinct.size() > 1) b.action_in_shared = true;
       }
     } else if (body.principal.op == Op::is) {
-      principal_is_[body.principal.entity_type].push_back(pos);
+      principal_is_[body.principal.entity_type].push_back(principal);
     } else if (body.resource.op == Op::is) {
-      resource_is_[body.resource.entity_type].push_back(pos);
+      resource_is_[body.resource.entity_type].push_back(resource);
     } else {
       unconstrained_.push_back(pos);
     }
@@ -62,7 +65,9 @@ PolicyIndex::PolicyIndex(const std::vector<Policy>& policies)
 }
 
 void PolicyIndex::candidates(const detail::RequestData& request,
-                             const detail::EntityStore& entities,
+                             const detail::Entity* principal_entity,
+                             const detail::Entity* action_entity,
+                             const detail::Entity* resource_entity,
                              std::vector<uint32_t>& out) const {
   out.insert(out.end(), unconstrained_.begin(), unconstrained_.end());
   auto by_type = [&](const std::unordered_map<std::string, std::vector<uint32_t>>& map,
@@ -77,8 +82,8 @@ void PolicyIndex::candidates(const detail::RequestData& request,
 
   bool shared = false;
   // The request's entity and its ancestors: exactly the entities E for which `var in E` holds.
-  auto visit = [&](const Value& var, std::vector<uint32_t> Buckets::*eq,
-                   std::vector<uint32_t> Buckets::*in) {
+  auto visit = [&](const Value& var, const detail::Entity* entity,
+                   std::vector<uint32_t> Buckets::*eq, std::vector<uint32_t> Buckets::*in) {
     const EntityUid& uid = var.as_entity();
     auto take = [&](const Buckets& b, bool self) {
       if (self) out.insert(out.end(), (b.*eq).begin(), (b.*eq).end());
@@ -86,16 +91,16 @@ void PolicyIndex::candidates(const detail::RequestData& request,
       if (in == &Buckets::action_in && b.action_in_shared && !(b.*in).empty()) shared = true;
     };
     if (auto it = by_entity_.find(uid); it != by_entity_.end()) take(it->second, true);
-    if (const detail::Entity* entity = entities.find(uid)) {
+    if (entity) {
       for (const EntityUid& ancestor : entity->ancestors) {
         if (ancestor == uid) continue;  // a cyclic hierarchy: already looked up
         if (auto it = by_entity_.find(ancestor); it != by_entity_.end()) take(it->second, false);
       }
     }
   };
-  visit(request.principal, &Buckets::principal_eq, &Buckets::principal_in);
-  visit(request.resource, &Buckets::resource_eq, &Buckets::resource_in);
-  visit(request.action, &Buckets::action_eq, &Buckets::action_in);
+  visit(request.principal, principal_entity, &Buckets::principal_eq, &Buckets::principal_in);
+  visit(request.resource, resource_entity, &Buckets::resource_eq, &Buckets::resource_in);
+  visit(request.action, action_entity, &Buckets::action_eq, &Buckets::action_in);
   if (shared) {
     // A policy filed under several actions may have been reached through more than one.
     std::sort(out.begin(), out.end());

@@ -20,20 +20,34 @@
 #include "cedar/value.h"
 
 namespace cordon::detail {
-struct EntityStore;
+struct Entity;
 struct RequestData;
 }  // namespace cordon::detail
 
 namespace cordon::cedar {
 
+// Which scope constraint of a candidate the index has already established (the one the policy
+// is filed under), so the evaluator need not check it again.
+enum class ScopeProof : uint8_t { none, principal, resource, action };
+
 class PolicyIndex {
  public:
+  // A candidate: the policy's position in the vector the index was built from, and in the two
+  // top bits the constraint proven (a ScopeProof). Policy sets stay far below 2^30 policies.
+  static constexpr int kProofShift = 30;
+  static uint32_t position(uint32_t candidate) { return candidate & ((1u << kProofShift) - 1); }
+  static ScopeProof proof(uint32_t candidate) {
+    return static_cast<ScopeProof>(candidate >> kProofShift);
+  }
+
   explicit PolicyIndex(const std::vector<Policy>& policies);
 
-  // Appends to `out` the positions (in the vector the index was built from) of the policies
-  // whose scope may match `request`, each exactly once, in no particular order. The evaluator
-  // still checks the whole scope; the index only leaves out policies that cannot match.
-  void candidates(const detail::RequestData& request, const detail::EntityStore& entities,
+  // Appends to `out` the candidates (see position, proof) whose scope may match `request`, each
+  // policy exactly once, in no particular order. The `*_entity` arguments are the request's
+  // entities as the request's store has them (null when absent): their ancestors are looked up.
+  // The evaluator still checks the rest of the scope and the conditions.
+  void candidates(const detail::RequestData& request, const detail::Entity* principal_entity,
+                  const detail::Entity* action_entity, const detail::Entity* resource_entity,
                   std::vector<uint32_t>& out) const;
 
   // Whether the index was built from this very vector in its current state.
