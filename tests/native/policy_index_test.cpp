@@ -71,10 +71,32 @@ void expect_same(const Response& indexed, const Response& scanned, const std::st
   }
 }
 
+// Small sets are scanned whole (the index leaves every policy a candidate): enough policies
+// that never match, on entities that exist nowhere, make the index file and look up.
+std::string padded(const std::string& text) {
+  std::string out = text;
+  for (int i = 0; i < 8; ++i)
+    out += "\npermit(principal == User::\"filler" + std::to_string(i) +
+           "\", action, resource in Folder::\"nowhere\");";
+  return out;
+}
+
 PolicySet parse(const std::string& text) {
-  auto p = PolicySet::parse(text);
+  auto p = PolicySet::parse(padded(text));
   EXPECT_TRUE(p) << (p ? "" : p.error().to_string());
   return p ? *p : PolicySet();
+}
+
+// The policy-set JSON form with the same padding in `staticPolicies`.
+cordon::Result<PolicySet> from_json_padded(const std::string& text) {
+  auto j = nlohmann::json::parse(text);
+  if (!j.contains("staticPolicies"))
+    j["staticPolicies"] = padded("");
+  else
+    for (int i = 0; i < 8; ++i)
+      j["staticPolicies"].push_back("permit(principal == User::\"filler" + std::to_string(i) +
+                                    "\", action, resource in Folder::\"nowhere\");");
+  return PolicySet::from_json(j.dump());
 }
 
 Entities entities(const std::string& json) {
@@ -163,7 +185,7 @@ TEST(PolicyIndex, UnknownEntitiesHaveNoAncestors) {
 }
 
 TEST(PolicyIndex, TemplateLinksAreIndexedByTheirSlotValues) {
-  auto ps = PolicySet::from_json(R"({
+  auto ps = from_json_padded(R"({
     "templates": {"t": "permit(principal in ?principal, action, resource == ?resource);",
                   "u": "forbid(principal, action, resource in ?resource);"},
     "templateLinks": [
@@ -188,7 +210,7 @@ TEST(PolicyIndex, TemplateLinksAreIndexedByTheirSlotValues) {
 }
 
 TEST(PolicyIndex, JsonPoliciesAreIndexed) {
-  auto ps = PolicySet::from_json(R"({"staticPolicies": [
+  auto ps = from_json_padded(R"({"staticPolicies": [
     {"effect": "permit", "principal": {"op": "in", "entity": {"type": "Group", "id": "eng"}},
      "action": {"op": "in", "entities": [{"type": "Action", "id": "view"}]},
      "resource": {"op": "All"}, "conditions": []}]})");
@@ -242,7 +264,10 @@ TEST(PolicyIndex, DataFilledInPlaceIsIndexedWhenItChanges) {
   )");
   auto es = entities(kOrg);
   auto q = request("User::alice", "Action::read", "Doc::d1");
+  // Policies 2.. are the padding, which never matches: enough of them that the index files.
   detail::PolicySetData data;
+  for (size_t i = 2; i < source.data().policies.size(); ++i)
+    data.policies.push_back(source.data().policies[i]);
   data.policies.push_back(source.data().policies[0]);
   EXPECT_EQ(cedar::authorize(q.data(), data, es.store()).decision, Decision::allow);
   data.policies.push_back(source.data().policies[1]);
@@ -252,10 +277,12 @@ TEST(PolicyIndex, DataFilledInPlaceIsIndexedWhenItChanges) {
   detail::PolicySetData copy = data;
   copy.policies.pop_back();
   EXPECT_EQ(cedar::authorize(q.data(), copy, es.store()).decision, Decision::allow);
-  detail::PolicySetData assigned;
-  assigned.policies.push_back(source.data().policies[1]);
+  detail::PolicySetData assigned = copy;
+  assigned.policies.back() = source.data().policies[1];
   EXPECT_EQ(cedar::authorize(q.data(), assigned, es.store()).decision, Decision::deny);
-  assigned = copy;  // same size, other policy
+  assigned = copy;  // same size and storage, other last policy: the index must not be reused
+  auto list = request("User::alice", "Action::list", "Doc::d1");
+  EXPECT_EQ(cedar::authorize(list.data(), assigned, es.store()).decision, Decision::allow);
   EXPECT_EQ(cedar::authorize(q.data(), assigned, es.store()).decision, Decision::allow);
 }
 

@@ -9,6 +9,10 @@ namespace cordon::cedar {
 
 namespace {
 
+// Below this many policies, evaluating each scope costs less than the index's lookups of the
+// request's entities and their ancestors: every policy is a candidate.
+constexpr size_t kScanBelow = 8;
+
 // The entity a principal or resource constraint names, if it names one (a link's slot value
 // for a template's `?principal` / `?resource`).
 const EntityUid* scope_entity(const ScopeConstraint& c, const std::optional<EntityUid>& slot) {
@@ -29,6 +33,10 @@ PolicyIndex::PolicyIndex(const std::vector<Policy>& policies)
     // An unlinked slot never matches (the evaluator says so too): file nowhere.
     if ((body.principal.slot && !p.principal_slot) || (body.resource.slot && !p.resource_slot))
       continue;
+    if (policies.size() < kScanBelow) {
+      unconstrained_.push_back(pos);
+      continue;
+    }
     const uint32_t principal = pos | uint32_t(ScopeProof::principal) << kProofShift;
     const uint32_t resource = pos | uint32_t(ScopeProof::resource) << kProofShift;
     const uint32_t action = pos | uint32_t(ScopeProof::action) << kProofShift;
