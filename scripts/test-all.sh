@@ -182,7 +182,9 @@ else
   # shellcheck disable=SC2317  # run through run_suite
   # CORDON_REPO_ROOT: where the edge and browser tests find the repository's dev tools
   # (workerd, edge-runtime, playwright-core), the bundle and the examples.
-  js_tests_in_consumer() (cd "$consumer" && CORDON_REPO_ROOT="$ROOT" node --test "${js_tests[@]}")
+  # CORDON_TEST_OUTPUT: where the browser preview test saves its screenshots.
+  js_tests_in_consumer() (cd "$consumer" && CORDON_REPO_ROOT="$ROOT" \
+    CORDON_TEST_OUTPUT="$ROOT/build/test-output" node --test "${js_tests[@]}")
   run_suite node js_tests_in_consumer
 fi
 
