@@ -44,6 +44,11 @@ function instantiateCoreSync() {
 
 const core = instantiateCoreSync();
 
+// JSON text goes to the core as UTF-8 bytes: embind copies a Uint8Array into the
+// std::string byte by byte, where a JS string would be measured and then encoded to
+// UTF-8 character by character in JS (two passes).
+const encoder = new TextEncoder();
+
 // cedar-wasm's DetailedError, for input that cannot even be turned into JSON text.
 function detailedError(message) {
   return {message, help: null, code: null, url: null, severity: 'error'};
@@ -66,12 +71,12 @@ function init() { return Promise.resolve(); }
 function isAuthorized(call) {
   const json = toJsonText(call, 'the authorization call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return JSON.parse(core.isAuthorizedJson(json.text));
+  return JSON.parse(core.isAuthorizedJson(encoder.encode(json.text)));
 }
 
 function isAuthorizedJson(callJson) {
   if (typeof callJson !== 'string') throw new TypeError('cordon: isAuthorizedJson takes JSON text');
-  return core.isAuthorizedJson(callJson);
+  return core.isAuthorizedJson(encoder.encode(callJson));
 }
 
 function preparsePolicySet(id, policies) {
@@ -80,20 +85,20 @@ function preparsePolicySet(id, policies) {
   }
   const json = toJsonText(policies, 'the policy set');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-  return JSON.parse(core.preparsePolicySetJson(id, json.text));
+  return JSON.parse(core.preparsePolicySetJson(id, encoder.encode(json.text)));
 }
 
 function statefulIsAuthorized(call) {
   const json = toJsonText(call, 'the authorization call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return JSON.parse(core.statefulIsAuthorizedJson(json.text));
+  return JSON.parse(core.statefulIsAuthorizedJson(encoder.encode(json.text)));
 }
 
 function statefulIsAuthorizedJson(callJson) {
   if (typeof callJson !== 'string') {
     throw new TypeError('cordon: statefulIsAuthorizedJson takes JSON text');
   }
-  return core.statefulIsAuthorizedJson(callJson);
+  return core.statefulIsAuthorizedJson(encoder.encode(callJson));
 }
 
 // ---- Policy bundles and the domain calls (see cordon.mjs) ---------------------------------
@@ -130,7 +135,7 @@ class Bundle {
     const evaluate = this.#core(method);
     const json = toJsonText(call, what);
     if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-    return JSON.parse(evaluate(json.text));
+    return JSON.parse(evaluate(encoder.encode(json.text)));
   }
 
   #text(method, callJson) {
@@ -138,7 +143,7 @@ class Bundle {
     if (typeof callJson !== 'string') {
       throw new TypeError(`cordon: Bundle.${method}Json takes JSON text`);
     }
-    return evaluate(callJson);
+    return evaluate(encoder.encode(callJson));
   }
 
   route(request) { return this.#object('route', request, 'the route request'); }
@@ -167,7 +172,7 @@ if (typeof Symbol.dispose === 'symbol') Bundle.prototype[Symbol.dispose] = Bundl
 function loadBundle(call) {
   const json = toJsonText(call, 'the load call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-  const handle = new core.Bundle(json.text);
+  const handle = new core.Bundle(encoder.encode(json.text));
   const answer = JSON.parse(handle.loadAnswer());
   if (!handle.loaded()) {
     handle.delete();
@@ -185,12 +190,12 @@ function loadBundle(call) {
 function verificationCall(method, call, what) {
   const json = toJsonText(call, what);
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-  return JSON.parse(core[method](json.text));
+  return JSON.parse(core[method](encoder.encode(json.text)));
 }
 
 function verificationJson(method, callJson) {
   if (typeof callJson !== 'string') throw new TypeError(`cordon: ${method} takes JSON text`);
-  return core[method](callJson);
+  return core[method](encoder.encode(callJson));
 }
 
 /**
@@ -278,7 +283,7 @@ class ReplayStore {
     const handle = this.#live();
     const json = toJsonText(call, 'the webhook call');
     if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-    return JSON.parse(handle.verifyWebhook(json.text));
+    return JSON.parse(handle.verifyWebhook(encoder.encode(json.text)));
   }
 
   /** verifyWebhook on JSON text, answering JSON text. */
@@ -286,7 +291,7 @@ class ReplayStore {
     if (typeof callJson !== 'string') {
       throw new TypeError('cordon: ReplayStore.verifyWebhookJson takes JSON text');
     }
-    return this.#live().verifyWebhook(callJson);
+    return this.#live().verifyWebhook(encoder.encode(callJson));
   }
 
   /** How many deliveries are remembered. */

@@ -103,6 +103,11 @@ function loadedCore() {
   throw new Error(`cordon: the WebAssembly module is not loaded; await init() first${hint}`);
 }
 
+// JSON text goes to the core as UTF-8 bytes: embind copies a Uint8Array into the
+// std::string byte by byte, where a JS string would be measured and then encoded to
+// UTF-8 character by character in JS (two passes).
+const encoder = new TextEncoder();
+
 // cedar-wasm's DetailedError, for input that cannot even be turned into JSON text.
 function detailedError(message) {
   return {message, help: null, code: null, url: null, severity: 'error'};
@@ -124,13 +129,13 @@ export function isAuthorized(call) {
   const module = loadedCore();
   const json = toJsonText(call, 'the authorization call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return JSON.parse(module.isAuthorizedJson(json.text));
+  return JSON.parse(module.isAuthorizedJson(encoder.encode(json.text)));
 }
 
 /** isAuthorized on JSON text, answering JSON text; integers keep all 64 bits. */
 export function isAuthorizedJson(callJson) {
   if (typeof callJson !== 'string') throw new TypeError('cordon: isAuthorizedJson takes JSON text');
-  return loadedCore().isAuthorizedJson(callJson);
+  return loadedCore().isAuthorizedJson(encoder.encode(callJson));
 }
 
 /** Parses and keeps a policy set under an id, for statefulIsAuthorized. */
@@ -141,7 +146,7 @@ export function preparsePolicySet(id, policies) {
   }
   const json = toJsonText(policies, 'the policy set');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-  return JSON.parse(module.preparsePolicySetJson(id, json.text));
+  return JSON.parse(module.preparsePolicySetJson(id, encoder.encode(json.text)));
 }
 
 /** isAuthorized with the policies named by call.preparsedPolicySetId. */
@@ -149,7 +154,7 @@ export function statefulIsAuthorized(call) {
   const module = loadedCore();
   const json = toJsonText(call, 'the authorization call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return JSON.parse(module.statefulIsAuthorizedJson(json.text));
+  return JSON.parse(module.statefulIsAuthorizedJson(encoder.encode(json.text)));
 }
 
 /** statefulIsAuthorized on JSON text, answering JSON text. */
@@ -157,7 +162,7 @@ export function statefulIsAuthorizedJson(callJson) {
   if (typeof callJson !== 'string') {
     throw new TypeError('cordon: statefulIsAuthorizedJson takes JSON text');
   }
-  return loadedCore().statefulIsAuthorizedJson(callJson);
+  return loadedCore().statefulIsAuthorizedJson(encoder.encode(callJson));
 }
 
 // ---- Policy bundles and the domain calls -------------------------------------------------
@@ -203,7 +208,7 @@ export class Bundle {
     const evaluate = this.#core(method);
     const json = toJsonText(call, what);
     if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-    return JSON.parse(evaluate(json.text));
+    return JSON.parse(evaluate(encoder.encode(json.text)));
   }
 
   #text(method, callJson) {
@@ -211,7 +216,7 @@ export class Bundle {
     if (typeof callJson !== 'string') {
       throw new TypeError(`cordon: Bundle.${method}Json takes JSON text`);
     }
-    return evaluate(callJson);
+    return evaluate(encoder.encode(callJson));
   }
 
   /** Decides a route request {method, path, query?, session?, surface, credentials?}. */
@@ -258,7 +263,7 @@ export function loadBundle(call) {
   const module = loadedCore();
   const json = toJsonText(call, 'the load call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-  const handle = new module.Bundle(json.text);
+  const handle = new module.Bundle(encoder.encode(json.text));
   const answer = JSON.parse(handle.loadAnswer());
   if (!handle.loaded()) {
     handle.delete();
@@ -277,12 +282,12 @@ function verificationCall(method, call, what) {
   const module = loadedCore();
   const json = toJsonText(call, what);
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-  return JSON.parse(module[method](json.text));
+  return JSON.parse(module[method](encoder.encode(json.text)));
 }
 
 function verificationJson(method, callJson) {
   if (typeof callJson !== 'string') throw new TypeError(`cordon: ${method} takes JSON text`);
-  return loadedCore()[method](callJson);
+  return loadedCore()[method](encoder.encode(callJson));
 }
 
 /**
@@ -370,7 +375,7 @@ export class ReplayStore {
     const handle = this.#live();
     const json = toJsonText(call, 'the webhook call');
     if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-    return JSON.parse(handle.verifyWebhook(json.text));
+    return JSON.parse(handle.verifyWebhook(encoder.encode(json.text)));
   }
 
   /** verifyWebhook on JSON text, answering JSON text. */
@@ -378,7 +383,7 @@ export class ReplayStore {
     if (typeof callJson !== 'string') {
       throw new TypeError('cordon: ReplayStore.verifyWebhookJson takes JSON text');
     }
-    return this.#live().verifyWebhook(callJson);
+    return this.#live().verifyWebhook(encoder.encode(callJson));
   }
 
   /** How many deliveries are remembered. */
