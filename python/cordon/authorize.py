@@ -241,7 +241,14 @@ class Engine:
         if schema_json is not None:
             _decode(self._store.preparse_schema(self._NAME, schema_json))
             self._preparsed += f',"preparsedSchemaName":{_dump(self._NAME)}'
-        self._shared = self._shared_members(_entities_json(entities))
+        # The default entities are read once, here, not on every call; with a schema they
+        # are read with it, so they travel in each call instead.
+        entities_json = _entities_json(entities)
+        if schema_json is None:
+            _decode(self._store.preparse_entities(self._NAME, entities_json))
+            self._shared = f'{self._preparsed},"preparsedEntitiesId":{_dump(self._NAME)}'
+        else:
+            self._shared = self._shared_members(entities_json)
 
     def _shared_members(self, entities: str) -> str:
         return f'{self._preparsed},"entities":{entities}'

@@ -51,6 +51,11 @@ std::string preparse_schema(cordon::json_api::PolicyStore& store, const std::str
   return store.preparse_schema(name, schema_json);
 }
 
+std::string preparse_entities(cordon::json_api::PolicyStore& store, const std::string& id,
+                              const std::string& entities_json) {
+  return store.preparse_entities(id, entities_json);
+}
+
 std::string stateful_is_authorized(const cordon::json_api::PolicyStore& store,
                                    const std::string& call_json) {
   return store.stateful_is_authorized(call_json);
@@ -139,6 +144,10 @@ PYBIND11_MODULE(_native, m) {
            ReleaseGil(),
            "cedar-wasm's preparseSchema: parses a schema (JSON text: a string of Cedar "
            "schema text, or a JSON schema object) and keeps it under name.")
+      .def("preparse_entities", &preparse_entities, py::arg("id"), py::arg("entities_json"),
+           ReleaseGil(),
+           "Parses entities (a Cedar JSON entity array) once and keeps them under id, for "
+           "calls that name them by \"preparsedEntitiesId\" instead of giving \"entities\".")
       .def("stateful_is_authorized", &stateful_is_authorized, py::arg("call_json"), ReleaseGil(),
            "cedar-wasm's statefulIsAuthorized: like is_authorized_json, with the policies "
            "named by \"preparsedPolicySetId\" and the schema by \"preparsedSchemaName\".");

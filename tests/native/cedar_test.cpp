@@ -463,6 +463,43 @@ TEST(JsonApi, PolicyStoreAnswersByPreparsedId) {
             0u);
 }
 
+TEST(JsonApi, PreparsedEntitiesAnswerAsEntitiesInTheCall) {
+  cordon::json_api::PolicyStore store;
+  ASSERT_EQ(store.preparse_policy_set(
+                "main", R"({"staticPolicies": "permit(principal in Group::\"staff\", action, )"
+                        R"(resource) when { principal.level > 2 };"})"),
+            R"({"type":"success"})");
+  const std::string entities = R"([{"uid": {"type": "User", "id": "alice"}, "attrs": {"level": 3},)"
+                               R"( "parents": [{"type": "Group", "id": "staff"}]},)"
+                               R"( {"uid": {"type": "User", "id": "bob"}, "attrs": {"level": 1},)"
+                               R"( "parents": [{"type": "Group", "id": "staff"}]}])";
+  ASSERT_EQ(store.preparse_entities("people", entities), R"({"type":"success"})");
+  const auto call = [](const char* user, const std::string& entities_member) {
+    return std::string(R"({"principal": {"type": "User", "id": ")") + user +
+           R"("}, "action": {"type": "Action", "id": "view"},)"
+           R"( "resource": {"type": "Photo", "id": "x"}, "context": {},)"
+           R"( "preparsedPolicySetId": "main", )" +
+           entities_member + "}";
+  };
+  for (const char* user : {"alice", "bob", "carol"}) {
+    EXPECT_EQ(store.stateful_is_authorized(call(user, R"("preparsedEntitiesId": "people")")),
+              store.stateful_is_authorized(call(user, R"("entities": )" + entities)))
+        << user;
+  }
+  EXPECT_NE(store.stateful_is_authorized(call("alice", R"("preparsedEntitiesId": "people")"))
+                .find(R"("decision":"allow")"),
+            std::string::npos);
+  // Unknown ids, both forms at once, and entities that do not parse are refused.
+  for (const std::string& bad :
+       {call("alice", R"("preparsedEntitiesId": "nobody")"),
+        call("alice", R"("preparsedEntitiesId": "people", "entities": [])"),
+        call("alice", R"("preparsedEntitiesId": 7)"),
+        call("alice", R"("preparsedEntitiesId": "people", "preparsedSchemaName": "s")")})
+    EXPECT_EQ(store.stateful_is_authorized(bad).rfind(R"({"type":"failure")", 0), 0u) << bad;
+  EXPECT_EQ(store.preparse_entities("broken", R"([{"uid": 1}])").rfind(R"({"type":"failure")", 0),
+            0u);
+}
+
 TEST(Version, NamesEngineAndCedarLanguage) {
   EXPECT_STRNE(cordon::version(), "");
   EXPECT_EQ(std::string(cordon::cedar_language_version()).rfind("4.", 0), 0u)

@@ -308,6 +308,16 @@ def test_engine_rejects_bad_policies_at_construction():
     assert LOCATION.search(str(raised.value)), str(raised.value)
 
 
+def test_engine_reads_its_entities_once_and_refuses_bad_ones_at_construction():
+    # The default entities are parsed when the Engine is made (not on every call), so
+    # entities that do not parse raise there, with where they went wrong.
+    with pytest.raises(CordonError) as raised:
+        Engine(PHOTO_POLICIES, '[{"uid": {"type": "User", "id": "alice"}, "attrs": {}}')
+    assert "entities" in str(raised.value)
+    with pytest.raises(CordonError):
+        Engine(PHOTO_POLICIES, [{"uid": {"type": "User", "id": "alice"}}])
+
+
 def test_engine_with_a_schema_answers_like_the_stateless_call():
     engine = Engine(PHOTO_POLICIES, ENTITIES, schema=JSON_SCHEMA)
     for each in [ALICE_VIEW_PHOTO, request(principal='User::"bob"'),

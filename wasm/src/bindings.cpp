@@ -41,6 +41,10 @@ std::string preparse_policy_set_json(const std::string& id, const std::string& p
   return policy_store().preparse_policy_set(id, policies_json);
 }
 
+std::string preparse_entities_json(const std::string& id, const std::string& entities_json) {
+  return policy_store().preparse_entities(id, entities_json);
+}
+
 std::string stateful_is_authorized_json(const std::string& call_json) {
   return policy_store().stateful_is_authorized(call_json);
 }
@@ -124,6 +128,7 @@ class ReplayStoreHandle {
 EMSCRIPTEN_BINDINGS(cordon) {
   emscripten::function("isAuthorizedJson", &is_authorized_json);
   emscripten::function("preparsePolicySetJson", &preparse_policy_set_json);
+  emscripten::function("preparseEntitiesJson", &preparse_entities_json);
   emscripten::function("statefulIsAuthorizedJson", &stateful_is_authorized_json);
   emscripten::function("version", &engine_version);
   emscripten::function("cedarLanguageVersion", &cedar_language_version);

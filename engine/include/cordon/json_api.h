@@ -9,9 +9,11 @@
 //       "policies": {"staticPolicies": "permit(principal, action, resource);"},
 //       "entities": []
 //   })");
-//   // {"type":"success","response":{"decision":"allow","diagnostics":{"reason":["policy0"],"errors":[]}},"warnings":[]}
+//   //
+//   {"type":"success","response":{"decision":"allow","diagnostics":{"reason":["policy0"],"errors":[]}},"warnings":[]}
 //
-// Malformed input never throws: it answers {"type":"failure","errors":[{"message":..}],"warnings":[]}.
+// Malformed input never throws: it answers
+// {"type":"failure","errors":[{"message":..}],"warnings":[]}.
 #pragma once
 
 #include <map>
@@ -20,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "cordon/entities.h"
 #include "cordon/policy_set.h"
 #include "cordon/schema.h"
 
@@ -39,15 +42,22 @@ class PolicyStore {
   // schema text, or a JSON schema object. {"type":"success"} or a failure.
   std::string preparse_schema(std::string_view name, std::string_view schema_json);
 
+  // Parses entities (a Cedar JSON entity array, read without a schema) once and keeps
+  // them under id, so that calls naming them by "preparsedEntitiesId" skip reading them.
+  // Not in cedar-wasm, whose calls carry their entities. {"type":"success"} or a failure.
+  std::string preparse_entities(std::string_view id, std::string_view entities_json);
+
   // cedar-wasm's statefulIsAuthorized(call): like is_authorized, with the policies
   // named by "preparsedPolicySetId" instead of given in "policies", and the schema (if
-  // any) named by "preparsedSchemaName".
+  // any) named by "preparsedSchemaName". The call gives either "entities" or
+  // "preparsedEntitiesId" (not with a schema: those entities were read without one).
   std::string stateful_is_authorized(std::string_view call_json) const;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::string, PolicySet, std::less<>> sets_;
   std::map<std::string, Schema, std::less<>> schemas_;
+  std::map<std::string, Entities, std::less<>> entities_;
 };
 
 }  // namespace cordon::json_api

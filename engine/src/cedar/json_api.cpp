@@ -29,8 +29,10 @@ Result<Entities> entities_member(const json& call, const Schema* schema) {
 
 // As cedar-wasm: `context` and `entities` are required and never null (an empty context
 // is {}, no entities is []), so a call that lost a member is not read as an empty one.
-std::optional<Error> check_required(const json& call) {
+// A call answered with preparsed entities has no `entities`.
+std::optional<Error> check_required(const json& call, bool entities_preparsed) {
   for (const char* key : {"context", "entities"}) {
+    if (entities_preparsed && std::string_view(key) == "entities") continue;
     auto it = call.find(key);
     if (it == call.end())
       return call_error(ErrorKind::request, std::string("the call has no `") + key + "`");
@@ -62,7 +64,9 @@ Result<std::optional<Schema>> schema_member(const json& call) {
 
 // With a schema, entities and context are read with it and, unless "validateRequest" is
 // false, the request is validated against it (cedar-wasm's default).
-std::string answer(const json& call, const PolicySet& policies, const Schema* schema = nullptr) {
+// `preparsed`: the entities named by "preparsedEntitiesId", if the call names some.
+std::string answer(const json& call, const PolicySet& policies, const Schema* schema = nullptr,
+                   const Entities* preparsed = nullptr) {
   bool validate = true;
   auto validate_it = call.find("validateRequest");
   if (validate_it != call.end()) {
@@ -71,10 +75,11 @@ std::string answer(const json& call, const PolicySet& policies, const Schema* sc
           {call_error(ErrorKind::request, "`validateRequest` must be true or false")});
     validate = validate_it->get<bool>();
   }
-  if (auto e = check_required(call)) return cedar::failure_answer({*e});
+  if (auto e = check_required(call, preparsed != nullptr)) return cedar::failure_answer({*e});
   auto request =
       schema ? request_from_json_value(call, *schema, validate) : request_from_json_value(call);
   if (!request) return cedar::failure_answer({request.error()});
+  if (preparsed) return cedar::success_answer(is_authorized(*request, policies, *preparsed));
   auto entities = entities_member(call, schema);
   if (!entities) return cedar::failure_answer({entities.error()});
   return cedar::success_answer(is_authorized(*request, policies, *entities));
@@ -116,10 +121,33 @@ std::string PolicyStore::preparse_policy_set(std::string_view id, std::string_vi
 std::string PolicyStore::stateful_is_authorized(std::string_view call_json) const {
   auto call = parse_call(call_json);
   if (!call) return cedar::failure_answer({call.error()});
-  if (auto e =
-          check_keys(*call, {"principal", "action", "resource", "context", "preparsedSchemaName",
-                             "validateRequest", "preparsedPolicySetId", "entities"}))
+  if (auto e = check_keys(
+          *call, {"principal", "action", "resource", "context", "preparsedSchemaName",
+                  "validateRequest", "preparsedPolicySetId", "entities", "preparsedEntitiesId"}))
     return cedar::failure_answer({*e});
+  std::optional<Entities> preparsed;
+  auto entities_id = call->find("preparsedEntitiesId");
+  if (entities_id != call->end()) {
+    if (!entities_id->is_string())
+      return cedar::failure_answer(
+          {call_error(ErrorKind::request, "`preparsedEntitiesId` must be a string")});
+    if (call->contains("entities"))
+      return cedar::failure_answer({call_error(
+          ErrorKind::request, "the call gives both `entities` and `preparsedEntitiesId`")});
+    auto schema_name = call->find("preparsedSchemaName");
+    if (schema_name != call->end() && !schema_name->is_null())
+      return cedar::failure_answer(
+          {call_error(ErrorKind::request,
+                      "preparsed entities were read without a schema; with "
+                      "`preparsedSchemaName`, give the call its `entities`")});
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entities_.find(entities_id->get<std::string>());
+    if (it == entities_.end())
+      return cedar::failure_answer(
+          {call_error(ErrorKind::request,
+                      "no preparsed entities with id `" + entities_id->get<std::string>() + "`")});
+    preparsed = it->second;
+  }
   std::optional<Schema> schema;
   auto schema_name = call->find("preparsedSchemaName");
   if (schema_name != call->end() && !schema_name->is_null()) {
@@ -147,7 +175,15 @@ std::string PolicyStore::stateful_is_authorized(std::string_view call_json) cons
           ErrorKind::request, "no preparsed policy set with id `" + id->get<std::string>() + "`")});
     policies = it->second;
   }
-  return answer(*call, policies, schema ? &*schema : nullptr);
+  return answer(*call, policies, schema ? &*schema : nullptr, preparsed ? &*preparsed : nullptr);
+}
+
+std::string PolicyStore::preparse_entities(std::string_view id, std::string_view entities_json) {
+  auto entities = Entities::from_json(entities_json, "the entities");
+  if (!entities) return cedar::failure_answer({entities.error()}, /*with_warnings=*/false);
+  std::lock_guard<std::mutex> lock(mutex_);
+  entities_.insert_or_assign(std::string(id), std::move(entities).value());
+  return cedar::check_parse_success();
 }
 
 std::string PolicyStore::preparse_schema(std::string_view name, std::string_view schema_json) {
