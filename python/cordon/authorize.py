@@ -40,15 +40,20 @@ _log = logging.getLogger("cordon")
 
 
 def _dump(value: Any) -> str:
-    # allow_nan=False: NaN and Infinity are not JSON, and the engine must see only JSON.
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-                      default=_jsonable)
+    return _ENCODER.encode(value)
 
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Mapping):
         return dict(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+# One encoder for every call: json.dumps with options builds a new one each time, which
+# cost more than the decision itself. allow_nan=False: NaN and Infinity are not JSON, and
+# the engine must see only JSON.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False,
+                            default=_jsonable)
 
 
 def _json_text(value: Any, what: str) -> str:
