@@ -9,10 +9,10 @@
 #else
 #include <botan/aead.h>
 #include <botan/ed25519.h>
-#include <botan/hash.h>
-#include <botan/mac.h>
+#include <botan/hmac.h>
 #include <botan/mem_ops.h>
 #include <botan/pubkey.h>
 #include <botan/rng.h>
+#include <botan/sha2_32.h>
 #include <botan/system_rng.h>
 #endif

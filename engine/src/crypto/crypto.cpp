@@ -1,7 +1,7 @@
 // Crypto primitives on Botan 2 (see crypto.h). Botan reports misuse by throwing;
 // every input is checked before it reaches Botan, so the calls below cannot throw
 // for a reason a caller controls, and a missing algorithm (a Botan built without
-// the module) stops the program rather than hashing nothing.
+// the module) stops the program rather than sealing nothing.
 #include "crypto/crypto.h"
 
 #include <array>
@@ -21,7 +21,7 @@ const uint8_t* bytes(std::string_view s) {
 
 template <class T>
 std::unique_ptr<T> require(std::unique_ptr<T> algorithm) {
-  if (!algorithm) std::abort();  // Botan was built without SHA-2 or HMAC
+  if (!algorithm) std::abort();  // Botan was built without AES or GCM
   return algorithm;
 }
 
@@ -52,9 +52,12 @@ int hex_value(char c) {
 }  // namespace
 
 std::string sha256(std::string_view data) {
-  auto hash = require(Botan::HashFunction::create("SHA-256"));
-  hash->update(bytes(data), data.size());
-  return to_string(hash->final());
+  // Botan's classes directly rather than HashFunction::create and
+  // MessageAuthenticationCode::create: the lookup by name links every SHA-2 variant into
+  // the WebAssembly module.
+  Botan::SHA_256 hash;
+  hash.update(bytes(data), data.size());
+  return to_string(hash.final());
 }
 
 std::string sha256_hex(std::string_view data) {
@@ -69,10 +72,10 @@ std::string hmac_sha256(std::string_view key, std::string_view message) {
     hashed_key = sha256(key);
     key = hashed_key;
   }
-  auto mac = require(Botan::MessageAuthenticationCode::create("HMAC(SHA-256)"));
-  mac->set_key(bytes(key), key.size());
-  mac->update(bytes(message), message.size());
-  return to_string(mac->final());
+  Botan::HMAC mac(new Botan::SHA_256);  // HMAC owns the hash it is given
+  mac.set_key(bytes(key), key.size());
+  mac.update(bytes(message), message.size());
+  return to_string(mac.final());
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
@@ -151,6 +154,43 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
+#ifdef CORDON_BOTAN_AMALGAMATION
+
+// Under Emscripten, Botan's own Ed25519 functions (RFC 8032 pure Ed25519: no domain
+// separation, which is what the key objects' "Pure" mode passes them). Going through
+// Ed25519_PublicKey, PK_Signer and PK_Verifier instead links the OID tables, ASN.1 and
+// the generic public-key layer into the module, ~144 KB. Debian's libbotan-2.so does not
+// export these functions (they are not part of Botan's public API), so the native build
+// keeps the key objects below; both give the same keys and signatures.
+
+std::optional<std::string> ed25519_public_key(std::string_view seed) {
+  if (seed.size() != kEd25519KeySize) return std::nullopt;
+  std::array<uint8_t, 32> public_key;
+  Botan::secure_vector<uint8_t> secret(64);  // the seed, then the public key
+  Botan::ed25519_gen_keypair(public_key.data(), secret.data(), bytes(seed));
+  return to_string(public_key);
+}
+
+std::optional<std::string> ed25519_sign(std::string_view seed, std::string_view message) {
+  if (seed.size() != kEd25519KeySize) return std::nullopt;
+  std::array<uint8_t, 32> public_key;
+  Botan::secure_vector<uint8_t> secret(64);
+  Botan::ed25519_gen_keypair(public_key.data(), secret.data(), bytes(seed));
+  std::array<uint8_t, kEd25519SignatureSize> signature;
+  Botan::ed25519_sign(signature.data(), bytes(message), message.size(), secret.data(), nullptr, 0);
+  return to_string(signature);
+}
+
+bool ed25519_verify(std::string_view public_key, std::string_view message,
+                    std::string_view signature) {
+  if (public_key.size() != kEd25519KeySize || signature.size() != kEd25519SignatureSize)
+    return false;
+  return Botan::ed25519_verify(bytes(message), message.size(), bytes(signature), bytes(public_key),
+                               nullptr, 0);
+}
+
+#else
+
 std::optional<std::string> ed25519_public_key(std::string_view seed) {
   if (seed.size() != kEd25519KeySize) return std::nullopt;
   Botan::secure_vector<uint8_t> secret(bytes(seed), bytes(seed) + seed.size());
@@ -177,6 +217,8 @@ bool ed25519_verify(std::string_view public_key, std::string_view message,
   return verifier.verify_message(bytes(message), message.size(), bytes(signature),
                                  signature.size());
 }
+
+#endif  // CORDON_BOTAN_AMALGAMATION
 
 namespace {
 
