@@ -10,6 +10,7 @@ const {
   isAuthorized,
   isAuthorizedJson,
   preparsePolicySet,
+  preparseEntities,
   statefulIsAuthorized,
   statefulIsAuthorizedJson,
   getCordonVersion,
@@ -156,6 +157,29 @@ test('preparsePolicySet + statefulIsAuthorized decide like isAuthorized', () => 
   assert.equal(bob.response.decision, 'deny');
   const text = statefulIsAuthorizedJson(JSON.stringify({...rest, preparsedPolicySetId: 'photos'}));
   assert.deepEqual(JSON.parse(text), stateful);
+});
+
+test('preparseEntities: calls naming the entities decide as calls carrying them', () => {
+  const staff = 'permit(principal in Group::"staff", action, resource) when { principal.level > 2 };';
+  assert.deepEqual(preparsePolicySet('staff', {staticPolicies: staff}), {type: 'success'});
+  const entities = [
+    {uid: {type: 'User', id: 'alice'}, attrs: {level: 3}, parents: [{type: 'Group', id: 'staff'}]},
+    {uid: {type: 'User', id: 'bob'}, attrs: {level: 1}, parents: [{type: 'Group', id: 'staff'}]},
+  ];
+  assert.deepEqual(preparseEntities('people', entities), {type: 'success'});
+  const {policies, entities: none, ...rest} = call();
+  for (const id of ['alice', 'bob', 'carol']) {
+    const base = {...rest, principal: {type: 'User', id}, preparsedPolicySetId: 'staff'};
+    assert.deepEqual(statefulIsAuthorized({...base, preparsedEntitiesId: 'people'}),
+                     statefulIsAuthorized({...base, entities}), id);
+  }
+  const alice = {...rest, preparsedPolicySetId: 'staff'};
+  assert.equal(statefulIsAuthorized({...alice, preparsedEntitiesId: 'people'}).response.decision,
+               'allow');
+  assertFailure(statefulIsAuthorized({...alice, preparsedEntitiesId: 'nobody'}));
+  assertFailure(statefulIsAuthorized({...alice, preparsedEntitiesId: 'people', entities}));
+  assertFailure(preparseEntities('broken', [{uid: 1}]));
+  assertFailure(preparseEntities(7, []));
 });
 
 test('preparsePolicySet under an existing id replaces the set', () => {

@@ -88,6 +88,15 @@ function preparsePolicySet(id, policies) {
   return JSON.parse(core.preparsePolicySetJson(id, encoder.encode(json.text)));
 }
 
+function preparseEntities(id, entities) {
+  if (typeof id !== 'string') {
+    return {type: 'failure', errors: [detailedError('the entities id must be a string')]};
+  }
+  const json = toJsonText(entities, 'the entities');
+  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  return JSON.parse(core.preparseEntitiesJson(id, encoder.encode(json.text)));
+}
+
 function statefulIsAuthorized(call) {
   const json = toJsonText(call, 'the authorization call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
@@ -319,6 +328,7 @@ module.exports = {
   isAuthorized,
   isAuthorizedJson,
   preparsePolicySet,
+  preparseEntities,
   statefulIsAuthorized,
   statefulIsAuthorizedJson,
   Bundle,

@@ -100,7 +100,10 @@ export interface StatefulAuthorizationCall {
   validateRequest?: boolean;
   /** The id given to preparsePolicySet. */
   preparsedPolicySetId: string;
-  entities: Entities;
+  /** The entities, or (cordon only, not with a schema) preparsedEntitiesId instead. */
+  entities?: Entities;
+  /** The id given to preparseEntities (cordon only; cedar-wasm calls carry their entities). */
+  preparsedEntitiesId?: string;
 }
 
 export type Severity = 'advice' | 'warning' | 'error';
@@ -192,6 +195,13 @@ export function isAuthorizedJson(callJson: string): string;
  * for statefulIsAuthorized. Side-effect free on failure.
  */
 export function preparsePolicySet(id: string, policies: PolicySet): CheckParseAnswer;
+
+/**
+ * Parses entities once and keeps them under `id` (replacing any of that id), so that
+ * statefulIsAuthorized calls may name them by preparsedEntitiesId instead of carrying
+ * them. Not in cedar-wasm. Read without a schema.
+ */
+export function preparseEntities(id: string, entities: Entities): CheckParseAnswer;
 
 /**
  * isAuthorized with the policies kept by preparsePolicySet under

@@ -149,6 +149,17 @@ export function preparsePolicySet(id, policies) {
   return JSON.parse(module.preparsePolicySetJson(id, encoder.encode(json.text)));
 }
 
+/** Parses entities once and keeps them under an id, for call.preparsedEntitiesId. */
+export function preparseEntities(id, entities) {
+  const module = loadedCore();
+  if (typeof id !== 'string') {
+    return {type: 'failure', errors: [detailedError('the entities id must be a string')]};
+  }
+  const json = toJsonText(entities, 'the entities');
+  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  return JSON.parse(module.preparseEntitiesJson(id, encoder.encode(json.text)));
+}
+
 /** isAuthorized with the policies named by call.preparsedPolicySetId. */
 export function statefulIsAuthorized(call) {
   const module = loadedCore();
