@@ -13,24 +13,13 @@ decisions differ or an engine is missing for a workload.
 
 import json
 import sys
+from pathlib import Path
+
+# Durations and ratios printed as bench/report.py prints them in the native table.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from report import duration, ratio  # noqa: E402
 
 ANCHORS = {"wasm": "cedar-wasm", "python": "cedarpy", "native": "cedar"}
-
-
-def duration(ns):
-    if ns is None:
-        return "-"
-    if ns >= 1e6:
-        return f"{ns / 1e6:.2f} ms"
-    if ns >= 1e3:
-        return f"{ns / 1e3:.2f} µs"
-    return f"{ns:.0f} ns"
-
-
-def ratio(anchor, ours):
-    if not anchor or not ours:
-        return "-"
-    return f"{anchor / ours:.1f}×"
 
 
 def mib(kb):
