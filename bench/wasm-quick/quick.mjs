@@ -13,7 +13,6 @@
 // so two builds can be compared. Besides the two object-in, object-out calls it times
 // cordon's JSON-text call (statefulIsAuthorizedJson) and JSON.stringify/JSON.parse
 // alone, to tell the wrapper's share from the module's.
-import {readFile} from 'node:fs/promises';
 import {performance} from 'node:perf_hooks';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -34,20 +33,6 @@ const {values: args} = parseArgs({
 });
 const dist = path.resolve(args.dist);
 const cordon = await import(pathToFileURL(path.join(dist, 'cordon.mjs')).href);
-
-// A second instance of the bare module (no wrapper), to time what the wrapper could do
-// instead of handing embind a JS string: embind's std::string also takes a Uint8Array,
-// which it copies with HEAPU8.set rather than encoding char by char in JS.
-const {default: createCordonModule} =
-    await import(pathToFileURL(path.join(dist, 'cordon-core.mjs')).href);
-const wasmModule = await WebAssembly.compile(await readFile(path.join(dist, 'cordon-core.wasm')));
-const core = await createCordonModule({
-  locateFile: (file) => file,
-  instantiateWasm(imports, receive) {
-    WebAssembly.instantiate(wasmModule, imports).then((instance) => receive(instance, wasmModule));
-    return {};
-  },
-});
 
 // ---- The workload: RBAC over tenants, 20 policies, 50 entities -------------------------
 
@@ -172,15 +157,11 @@ const cordonTexts = cordonCalls.map((call) => JSON.stringify(call));
 
 assert.equal(cedar.preparsePolicySet(SET_ID, {staticPolicies: POLICIES}).type, 'success');
 assert.equal(cordon.preparsePolicySet(SET_ID, {staticPolicies: POLICIES}).type, 'success');
-assert.equal(JSON.parse(core.preparsePolicySetJson(SET_ID, JSON.stringify({staticPolicies: POLICIES})))
-                 .type,
-             'success');
 if (baseline) {
   assert.equal(baseline.preparsePolicySet(SET_ID, {staticPolicies: POLICIES}).type, 'success');
 }
-const encoder = new TextEncoder();
-assert.equal(core.statefulIsAuthorizedJson(encoder.encode(cordonTexts[3])),
-             cordon.statefulIsAuthorizedJson(cordonTexts[3]));
+assert.deepEqual(JSON.parse(cordon.statefulIsAuthorizedJson(cordonTexts[3])),
+                 cordon.statefulIsAuthorized(cordonCalls[3]));
 const decisions = {allow: 0, deny: 0};
 for (let i = 0; i < cedarCalls.length; i++) {
   const theirs = cedar.statefulIsAuthorized(cedarCalls[i]);
@@ -208,10 +189,6 @@ const variants = [
   ['cordon statefulIsAuthorized(object)', (i) => cordon.statefulIsAuthorized(cordonCalls[i])],
   ['cordon statefulIsAuthorizedJson(text), no JS JSON',
    (i) => cordon.statefulIsAuthorizedJson(cordonTexts[i])],
-  ['bare module, JSON text as TextEncoder bytes',
-   (i) => core.statefulIsAuthorizedJson(encoder.encode(cordonTexts[i]))],
-  ['bare module, object -> stringify -> bytes -> parse',
-   (i) => JSON.parse(core.statefulIsAuthorizedJson(encoder.encode(JSON.stringify(cordonCalls[i]))))],
   ['  JSON.stringify(call) alone', (i) => JSON.stringify(cordonCalls[i])],
   ['  JSON.parse(answer) alone', () => JSON.parse(answerText)],
 ];

@@ -35,7 +35,7 @@ function instantiateCoreSync() {
   // Its `ready` promise is left unused: a start-up failure is reported below instead.
   createCordonModule(module);
   if (module.ready) module.ready.catch(() => {});
-  if (typeof module.isAuthorizedJson !== 'function') {
+  if (typeof module.isAuthorizedAt !== 'function') {
     throw new Error(
         `cordon: the WebAssembly module did not start${abortReason ? `: ${abortReason}` : ''}`);
   }
@@ -48,6 +48,31 @@ const core = instantiateCoreSync();
 // std::string byte by byte, where a JS string would be measured and then encoded to
 // UTF-8 character by character in JS (two passes).
 const encoder = new TextEncoder();
+
+// The decisions' text goes into the core's memory as UTF-8 written there directly
+// (encodeInto), and each answer is decoded where the core left it: embind's std::string
+// copies text byte by byte in JavaScript both ways. Calls up to INBOX_BYTES reuse one buffer.
+const decoder = new TextDecoder();
+const INBOX_BYTES = 64 * 1024;
+let inbox = 0;
+
+function callWithText(module, decide, text) {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  const capacity = Math.max(text.length * 3, 1);
+  const reuse = capacity <= INBOX_BYTES;
+  if (reuse && !inbox) inbox = module._malloc(INBOX_BYTES);
+  const data = reuse ? inbox : module._malloc(capacity);
+  if (!data) throw new Error('cordon: the WebAssembly module is out of memory');
+  try {
+    const {written} = encoder.encodeInto(text, module.HEAPU8.subarray(data, data + capacity));
+    const span = decide(data, written) >>> 2;
+    const words = module.HEAPU32;  // read after the call: memory may have grown during it
+    const start = words[span];
+    return decoder.decode(module.HEAPU8.subarray(start, start + words[span + 1]));
+  } finally {
+    if (!reuse) module._free(data);
+  }
+}
 
 // cedar-wasm's DetailedError, for input that cannot even be turned into JSON text.
 function detailedError(message) {
@@ -71,12 +96,12 @@ function init() { return Promise.resolve(); }
 function isAuthorized(call) {
   const json = toJsonText(call, 'the authorization call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return JSON.parse(core.isAuthorizedJson(encoder.encode(json.text)));
+  return JSON.parse(callWithText(core, core.isAuthorizedAt, json.text));
 }
 
 function isAuthorizedJson(callJson) {
   if (typeof callJson !== 'string') throw new TypeError('cordon: isAuthorizedJson takes JSON text');
-  return core.isAuthorizedJson(encoder.encode(callJson));
+  return callWithText(core, core.isAuthorizedAt, callJson);
 }
 
 function preparsePolicySet(id, policies) {
@@ -100,14 +125,14 @@ function preparseEntities(id, entities) {
 function statefulIsAuthorized(call) {
   const json = toJsonText(call, 'the authorization call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return JSON.parse(core.statefulIsAuthorizedJson(encoder.encode(json.text)));
+  return JSON.parse(callWithText(core, core.statefulIsAuthorizedAt, json.text));
 }
 
 function statefulIsAuthorizedJson(callJson) {
   if (typeof callJson !== 'string') {
     throw new TypeError('cordon: statefulIsAuthorizedJson takes JSON text');
   }
-  return core.statefulIsAuthorizedJson(encoder.encode(callJson));
+  return callWithText(core, core.statefulIsAuthorizedAt, callJson);
 }
 
 // ---- Policy bundles and the domain calls (see cordon.mjs) ---------------------------------
@@ -141,18 +166,18 @@ class Bundle {
   }
 
   #object(method, call, what) {
-    const evaluate = this.#core(method);
+    const evaluate = this.#core(`${method}At`);
     const json = toJsonText(call, what);
     if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-    return JSON.parse(evaluate(encoder.encode(json.text)));
+    return JSON.parse(callWithText(core, evaluate, json.text));
   }
 
   #text(method, callJson) {
-    const evaluate = this.#core(method);
+    const evaluate = this.#core(`${method}At`);
     if (typeof callJson !== 'string') {
       throw new TypeError(`cordon: Bundle.${method}Json takes JSON text`);
     }
-    return evaluate(encoder.encode(callJson));
+    return callWithText(core, evaluate, callJson);
   }
 
   route(request) { return this.#object('route', request, 'the route request'); }

@@ -108,6 +108,31 @@ function loadedCore() {
 // UTF-8 character by character in JS (two passes).
 const encoder = new TextEncoder();
 
+// The decisions' text goes into the core's memory as UTF-8 written there directly
+// (encodeInto), and each answer is decoded where the core left it: embind's std::string
+// copies text byte by byte in JavaScript both ways. Calls up to INBOX_BYTES reuse one buffer.
+const decoder = new TextDecoder();
+const INBOX_BYTES = 64 * 1024;
+let inbox = 0;
+
+function callWithText(module, decide, text) {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+  const capacity = Math.max(text.length * 3, 1);
+  const reuse = capacity <= INBOX_BYTES;
+  if (reuse && !inbox) inbox = module._malloc(INBOX_BYTES);
+  const data = reuse ? inbox : module._malloc(capacity);
+  if (!data) throw new Error('cordon: the WebAssembly module is out of memory');
+  try {
+    const {written} = encoder.encodeInto(text, module.HEAPU8.subarray(data, data + capacity));
+    const span = decide(data, written) >>> 2;
+    const words = module.HEAPU32;  // read after the call: memory may have grown during it
+    const start = words[span];
+    return decoder.decode(module.HEAPU8.subarray(start, start + words[span + 1]));
+  } finally {
+    if (!reuse) module._free(data);
+  }
+}
+
 // cedar-wasm's DetailedError, for input that cannot even be turned into JSON text.
 function detailedError(message) {
   return {message, help: null, code: null, url: null, severity: 'error'};
@@ -129,13 +154,14 @@ export function isAuthorized(call) {
   const module = loadedCore();
   const json = toJsonText(call, 'the authorization call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return JSON.parse(module.isAuthorizedJson(encoder.encode(json.text)));
+  return JSON.parse(callWithText(module, module.isAuthorizedAt, json.text));
 }
 
 /** isAuthorized on JSON text, answering JSON text; integers keep all 64 bits. */
 export function isAuthorizedJson(callJson) {
   if (typeof callJson !== 'string') throw new TypeError('cordon: isAuthorizedJson takes JSON text');
-  return loadedCore().isAuthorizedJson(encoder.encode(callJson));
+  const module = loadedCore();
+  return callWithText(module, module.isAuthorizedAt, callJson);
 }
 
 /** Parses and keeps a policy set under an id, for statefulIsAuthorized. */
@@ -165,7 +191,7 @@ export function statefulIsAuthorized(call) {
   const module = loadedCore();
   const json = toJsonText(call, 'the authorization call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return JSON.parse(module.statefulIsAuthorizedJson(encoder.encode(json.text)));
+  return JSON.parse(callWithText(module, module.statefulIsAuthorizedAt, json.text));
 }
 
 /** statefulIsAuthorized on JSON text, answering JSON text. */
@@ -173,7 +199,8 @@ export function statefulIsAuthorizedJson(callJson) {
   if (typeof callJson !== 'string') {
     throw new TypeError('cordon: statefulIsAuthorizedJson takes JSON text');
   }
-  return loadedCore().statefulIsAuthorizedJson(encoder.encode(callJson));
+  const module = loadedCore();
+  return callWithText(module, module.statefulIsAuthorizedAt, callJson);
 }
 
 // ---- Policy bundles and the domain calls -------------------------------------------------
@@ -216,18 +243,18 @@ export class Bundle {
   }
 
   #object(method, call, what) {
-    const evaluate = this.#core(method);
+    const evaluate = this.#core(`${method}At`);
     const json = toJsonText(call, what);
     if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-    return JSON.parse(evaluate(encoder.encode(json.text)));
+    return JSON.parse(callWithText(loadedCore(), evaluate, json.text));
   }
 
   #text(method, callJson) {
-    const evaluate = this.#core(method);
+    const evaluate = this.#core(`${method}At`);
     if (typeof callJson !== 'string') {
       throw new TypeError(`cordon: Bundle.${method}Json takes JSON text`);
     }
-    return evaluate(encoder.encode(callJson));
+    return callWithText(loadedCore(), evaluate, callJson);
   }
 
   /** Decides a route request {method, path, query?, session?, surface, credentials?}. */

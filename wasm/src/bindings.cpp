@@ -6,16 +6,20 @@
 // (wasm/js/cordon.mjs) turns the text into objects and back:
 //
 //   const module = await createCordonModule({...});
-//   module.isAuthorizedJson('{"principal": ..., "policies": ..., "entities": []}');
-//   // '{"type":"success","response":{"decision":"allow",...},"warnings":[]}'
+//   module.preparsePolicySetJson('p', '{"staticPolicies": "permit(principal, action,
+//   resource);"}');
+//   // The decisions take (data, size) of UTF-8 call text in the module's memory and answer
+//   // the address of a {data, size} span of the answer text (see keep_answer):
+//   const span = module.statefulIsAuthorizedAt(data, size);
 //   const bundle = new module.Bundle('{"files": {"bundle.json": "...", ...}}');
 //   bundle.loadAnswer();   // '{"type":"success","bundle":{"name":...}}' or a failure
-//   bundle.route('{"method": "GET", ...}');   // '{"type":"success","decision":{...}}'
+//   bundle.routeAt(data, size);   // {"type":"success","decision":{...}} as a span
 //   bundle.delete();       // embind objects live in the module's memory until deleted
 #include <emscripten/bind.h>
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "cordon/bundle.h"
@@ -33,8 +37,31 @@ cordon::json_api::PolicyStore& policy_store() {
   return store;
 }
 
-std::string is_authorized_json(const std::string& call_json) {
-  return cordon::json_api::is_authorized(call_json);
+// The hot calls' text crosses into the module as UTF-8 that the wrapper writes straight into
+// the module's memory (TextEncoder.encodeInto), and the answer goes back as a {data, size}
+// span that the wrapper decodes in place (TextDecoder): embind's std::string copies a call
+// byte by byte in JavaScript and scans its answer byte by byte again, which cost more than
+// deciding a small call. The span stays valid until the next such call.
+struct AnswerSpan {
+  uint32_t data;
+  uint32_t size;
+};
+
+uintptr_t keep_answer(std::string answer) {
+  static std::string kept;
+  static AnswerSpan span;
+  kept = std::move(answer);
+  span = {static_cast<uint32_t>(reinterpret_cast<uintptr_t>(kept.data())),
+          static_cast<uint32_t>(kept.size())};
+  return reinterpret_cast<uintptr_t>(&span);
+}
+
+std::string_view text_at(uintptr_t data, size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+
+uintptr_t is_authorized_at(uintptr_t data, size_t size) {
+  return keep_answer(cordon::json_api::is_authorized(text_at(data, size)));
 }
 
 std::string preparse_policy_set_json(const std::string& id, const std::string& policies_json) {
@@ -45,8 +72,8 @@ std::string preparse_entities_json(const std::string& id, const std::string& ent
   return policy_store().preparse_entities(id, entities_json);
 }
 
-std::string stateful_is_authorized_json(const std::string& call_json) {
-  return policy_store().stateful_is_authorized(call_json);
+uintptr_t stateful_is_authorized_at(uintptr_t data, size_t size) {
+  return keep_answer(policy_store().stateful_is_authorized(text_at(data, size)));
 }
 
 std::string engine_version() {
@@ -71,20 +98,25 @@ class BundleHandle {
   bool loaded() const { return bundle_.has_value(); }
   std::string load_answer() const { return answer_; }
 
-  std::string route(const std::string& request_json) const {
-    return bundle_ ? cordon::domain_json::decide_route(*bundle_, request_json) : answer_;
+  uintptr_t route_at(uintptr_t data, size_t size) const {
+    return keep_answer(bundle_ ? cordon::domain_json::decide_route(*bundle_, text_at(data, size))
+                               : answer_);
   }
-  std::string mask(const std::string& call_json) const {
-    return bundle_ ? cordon::domain_json::apply_field_mask(*bundle_, call_json) : answer_;
+  uintptr_t mask_at(uintptr_t data, size_t size) const {
+    return keep_answer(
+        bundle_ ? cordon::domain_json::apply_field_mask(*bundle_, text_at(data, size)) : answer_);
   }
-  std::string scrub(const std::string& call_json) const {
-    return bundle_ ? cordon::domain_json::scrub_telemetry(*bundle_, call_json) : answer_;
+  uintptr_t scrub_at(uintptr_t data, size_t size) const {
+    return keep_answer(bundle_ ? cordon::domain_json::scrub_telemetry(*bundle_, text_at(data, size))
+                               : answer_);
   }
-  std::string gate(const std::string& call_json) const {
-    return bundle_ ? cordon::domain_json::check_gate(*bundle_, call_json) : answer_;
+  uintptr_t gate_at(uintptr_t data, size_t size) const {
+    return keep_answer(bundle_ ? cordon::domain_json::check_gate(*bundle_, text_at(data, size))
+                               : answer_);
   }
-  std::string matrix(const std::string& call_json) const {
-    return bundle_ ? cordon::domain_json::access_matrix(*bundle_, call_json) : answer_;
+  uintptr_t matrix_at(uintptr_t data, size_t size) const {
+    return keep_answer(bundle_ ? cordon::domain_json::access_matrix(*bundle_, text_at(data, size))
+                               : answer_);
   }
 
  private:
@@ -126,10 +158,10 @@ class ReplayStoreHandle {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(cordon) {
-  emscripten::function("isAuthorizedJson", &is_authorized_json);
+  emscripten::function("isAuthorizedAt", &is_authorized_at);
   emscripten::function("preparsePolicySetJson", &preparse_policy_set_json);
   emscripten::function("preparseEntitiesJson", &preparse_entities_json);
-  emscripten::function("statefulIsAuthorizedJson", &stateful_is_authorized_json);
+  emscripten::function("statefulIsAuthorizedAt", &stateful_is_authorized_at);
   emscripten::function("version", &engine_version);
   emscripten::function("cedarLanguageVersion", &cedar_language_version);
 
@@ -137,11 +169,11 @@ EMSCRIPTEN_BINDINGS(cordon) {
       .constructor<const std::string&>()
       .function("loaded", &BundleHandle::loaded)
       .function("loadAnswer", &BundleHandle::load_answer)
-      .function("route", &BundleHandle::route)
-      .function("mask", &BundleHandle::mask)
-      .function("scrub", &BundleHandle::scrub)
-      .function("gate", &BundleHandle::gate)
-      .function("matrix", &BundleHandle::matrix);
+      .function("routeAt", &BundleHandle::route_at)
+      .function("maskAt", &BundleHandle::mask_at)
+      .function("scrubAt", &BundleHandle::scrub_at)
+      .function("gateAt", &BundleHandle::gate_at)
+      .function("matrixAt", &BundleHandle::matrix_at);
 
   emscripten::function("verifyWebhookJson", &verify_webhook_json);
   emscripten::function("signWebhookJson", &sign_webhook_json);

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "cedar/direct_json.h"
 #include "cedar/entities_json.h"
 #include "cedar/entity_store.h"
 #include "cedar/json_value.h"
@@ -106,6 +107,7 @@ std::optional<Error> close_hierarchy(detail::EntityStore& store, std::string_vie
 }  // namespace cedar
 
 Result<Entities> Entities::from_json(std::string_view text, std::string_view file_name) {
+  if (auto store = cedar::read_entities_direct(text)) return Entities(std::move(store));
   auto parsed = cedar::parse_json(text, file_name, "entities");
   if (!parsed) return parsed.error();
   return entities_from_json_value(parsed.value(), file_name);

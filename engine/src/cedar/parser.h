@@ -37,8 +37,8 @@ Result<std::string> parse_entity_type(std::string_view text);
 // Parses one expression (used by the JSON policy format and tests).
 Result<ExprPtr> parse_expression(std::string_view text, std::string_view file_name = {});
 
-// Reads the body of a string literal (between its quotes) with Cedar's escapes: \n \r \t \\
-// \0 \' \" \xHH (at most 7F) and \u{H..H}; a raw carriage return is refused, as in Rust.
+// Reads the body of a string literal (between its quotes) with Cedar's escapes: \n \r \t
+// \\ \0 \' \" \xHH (at most 7F) and \u{H..H}; a raw carriage return is refused, as in Rust.
 // Returns an empty string on success, else the error, bad_at being its offset in body.
 std::string unescape_string_literal(std::string_view body, std::string& out, size_t& bad_at);
 
