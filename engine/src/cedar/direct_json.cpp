@@ -84,14 +84,17 @@ class DirectReader {
 
   bool null() { return at('n') && reader_.literal("null"); }
 
+  // One member of {"type": ..., "id": ...}: each once, nothing else.
+  bool uid_member(std::string_view key, EntityUid& out, bool& has_type, bool& has_id) {
+    if (key == "type" && !has_type) return has_type = true, string(out.type);
+    if (key == "id" && !has_id) return has_id = true, string(out.id);
+    return false;
+  }
+
   // {"type": ..., "id": ...} and nothing else; the type a valid entity type name.
   bool uid_fields(EntityUid& out) {
     bool has_type = false, has_id = false;
-    bool ok = object([&](std::string_view key) {
-      if (key == "type" && !has_type) return has_type = true, string(out.type);
-      if (key == "id" && !has_id) return has_id = true, string(out.id);
-      return false;
-    });
+    bool ok = object([&](std::string_view key) { return uid_member(key, out, has_type, has_id); });
     return ok && has_type && has_id && valid_type(out.type);
   }
 
@@ -106,20 +109,15 @@ class DirectReader {
       out = std::move(parsed).value();
       return true;
     }
-    const size_t start = reader_.pos();
     int members = 0;
-    bool escaped_form = false;
+    bool escaped_form = false, has_type = false, has_id = false;
     bool ok = object([&](std::string_view key) {
       if (++members == 1 && key == "__entity") return escaped_form = true, uid_fields(out);
-      return false;
+      return !escaped_form && uid_member(key, out, has_type, has_id);
     });
-    if (ok && escaped_form) return true;
-    if (!escaped_form && members == 1) {
-      // Not an escape: read the same object again as {"type","id"}.
-      reader_.seek(start);
-      return uid_fields(out);
-    }
-    return false;
+    if (!ok) return false;
+    if (escaped_form) return members == 1;
+    return has_type && has_id && valid_type(out.type);
   }
 
   // A record's members, none of them special (context, attrs, tags).
@@ -190,7 +188,7 @@ class DirectReader {
     {
       bool empty;
       reader_.open('}', empty);
-      if (empty) return out = Value::record({}), true;
+      if (empty) return out = Value::empty_record(), true;
       std::string_view key;
       bool escaped;
       if (!reader_.key(key, scratch_, escaped)) return false;

@@ -13,8 +13,8 @@ namespace cordon::detail {
 
 struct Entity {
   cedar::EntityUid uid;
-  cedar::Value attrs = cedar::Value::record({});  // a record
-  cedar::Value tags = cedar::Value::record({});   // a record
+  cedar::Value attrs = cedar::Value::empty_record();
+  cedar::Value tags = cedar::Value::empty_record();
   std::vector<cedar::EntityUid> parents;
   std::unordered_set<cedar::EntityUid, cedar::EntityUidHash> ancestors;  // transitive
 };

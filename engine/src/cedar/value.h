@@ -78,6 +78,8 @@ class Value {
   static Value record(RecordFields fields) {
     return Value(Data(std::make_shared<const RecordFields>(std::move(fields))));
   }
+  // The one shared {}: most entities have no tags, and many no attributes.
+  static Value empty_record();
   static Value extension(ExtensionValue ext) {
     return Value(Data(std::make_shared<const ExtensionValue>(ext)));
   }
