@@ -1,0 +1,60 @@
+// A request's context built value by value, without JSON text: how a binding hands its
+// language's dicts, lists, strings, integers and booleans to the engine.
+//
+//   cordon::ContextBuilder context;
+//   context.begin_record();
+//   context.key("mfa");
+//   context.boolean(true);
+//   context.key("groups");
+//   context.begin_set();
+//   context.string("staff");
+//   context.end_set();
+//   context.end_record();
+//   auto request = cordon::Request::make(principal, action, resource, std::move(context));
+//
+// It builds what the JSON form {"mfa": true, "groups": ["staff"]} reads as, and only the plain
+// values: a record holding an escape key ("__entity", "__extn", "__expr"), a duplicate key,
+// nesting deeper than the engine reads (200 levels) or calls out of order make ok() false,
+// and such a context must be given as JSON text instead.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+namespace cordon {
+
+namespace detail {
+struct ContextFrames;
+}
+
+class ContextBuilder {
+ public:
+  ContextBuilder();
+  ~ContextBuilder();
+  ContextBuilder(ContextBuilder&&) noexcept;
+  ContextBuilder& operator=(ContextBuilder&&) noexcept;
+
+  // The context itself is the outermost record. Inside a record, key() names the next value.
+  void begin_record();
+  void key(std::string_view name);  // UTF-8
+  void end_record();
+  void begin_set();
+  void end_set();
+  void string(std::string_view text);  // UTF-8
+  void integer(int64_t number);
+  void boolean(bool value);
+
+  // False once something was given that this builder does not build (see above).
+  bool ok() const;
+  // True when ok() and the outermost record has ended.
+  bool complete() const;
+
+  // For the engine's own use.
+  detail::ContextFrames& frames() { return *frames_; }
+
+ private:
+  std::unique_ptr<detail::ContextFrames> frames_;
+};
+
+}  // namespace cordon

@@ -1,0 +1,168 @@
+// Unit tests of the pieces a binding builds a request from without JSON text
+// (cordon/entity_ref.h, cordon/context_builder.h) and of Response::answer_json: each must
+// give exactly what the JSON form gives.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "cedar/policy_set_data.h"
+#include "cordon/authorizer.h"
+#include "cordon/context_builder.h"
+#include "cordon/entity_ref.h"
+#include "cordon/json_api.h"
+#include "cordon/policy_set.h"
+#include "cordon/request.h"
+
+namespace {
+
+using cordon::ContextBuilder;
+using cordon::EntityRef;
+using cordon::Request;
+
+const EntityRef kAlice{"User", "alice"}, kView{"Action", "view"}, kPhoto{"Photo", "a"};
+
+TEST(EntityRefText, ReadsCedarText) {
+  auto ref = cordon::parse_entity_ref(R"(Photos::Photo::"a \"b\" \u{e9}")");
+  ASSERT_TRUE(ref.ok()) << ref.error().to_string();
+  EXPECT_EQ(ref->type, "Photos::Photo");
+  EXPECT_EQ(ref->id, "a \"b\" \xC3\xA9");
+  EXPECT_TRUE(cordon::parse_entity_ref(R"(User :: "alice")").ok());  // as Cedar reads it
+  for (const char* bad : {"alice", R"(User::"alice)", R"(if::"a")", R"(User::"a" x)", ""})
+    EXPECT_FALSE(cordon::parse_entity_ref(bad).ok()) << bad;
+}
+
+TEST(EntityRefText, TypeNamesAsTheJsonFormRequiresThem) {
+  for (const char* good : {"User", "Photos::Photo", "A::B::C", "_x1"})
+    EXPECT_TRUE(cordon::is_entity_type_name(good)) << good;
+  for (const char* bad : {"", "if", "User::", " User", "User ", "A :: B", "1x", "A::if", "A::B::"})
+    EXPECT_FALSE(cordon::is_entity_type_name(bad)) << bad;
+}
+
+// The same context, built and read from JSON text, must be the same value.
+void expect_same_context(ContextBuilder built, const std::string& json) {
+  ASSERT_TRUE(built.complete()) << json;
+  auto from_builder = Request::make(kAlice, kView, kPhoto, std::move(built));
+  auto from_text = Request::make(kAlice, kView, kPhoto, json);
+  ASSERT_TRUE(from_builder.ok()) << from_builder.error().to_string();
+  ASSERT_TRUE(from_text.ok()) << from_text.error().to_string();
+  EXPECT_TRUE(from_builder->data().context == from_text->data().context) << json;
+  EXPECT_TRUE(from_builder->data().principal == from_text->data().principal);
+}
+
+TEST(ContextBuilderTest, BuildsWhatTheJsonFormReads) {
+  ContextBuilder empty;
+  empty.begin_record();
+  empty.end_record();
+  expect_same_context(std::move(empty), "{}");
+
+  ContextBuilder context;
+  context.begin_record();
+  context.key("mfa");
+  context.boolean(true);
+  context.key("n");
+  context.integer(INT64_MIN);
+  context.key("groups");
+  context.begin_set();
+  context.string("staff");
+  context.string("admin");
+  context.string("staff");
+  context.begin_record();
+  context.end_record();
+  context.end_set();
+  context.key("nested");
+  context.begin_record();
+  context.key("");
+  context.string("\xC3\xA9\n");
+  context.end_record();
+  context.end_record();
+  expect_same_context(std::move(context),
+                      R"({"mfa": true, "n": -9223372036854775808,
+                          "groups": ["staff", "admin", "staff", {}],
+                          "nested": {"": "\u00e9\n"}})");
+}
+
+TEST(ContextBuilderTest, DecidesAsTheJsonForm) {
+  auto policies = cordon::PolicySet::parse(
+      R"(permit(principal, action, resource) when { context.groups.contains("staff") };)");
+  ASSERT_TRUE(policies.ok());
+  ContextBuilder context;
+  context.begin_record();
+  context.key("groups");
+  context.begin_set();
+  context.string("staff");
+  context.end_set();
+  context.end_record();
+  auto request = Request::make(kAlice, kView, kPhoto, std::move(context));
+  ASSERT_TRUE(request.ok());
+  auto response = cordon::is_authorized(*request, *policies, cordon::Entities());
+  EXPECT_EQ(response.decision, cordon::Decision::allow);
+  EXPECT_EQ(response.answer_json(),
+            cordon::json_api::is_authorized(R"({"principal": "User::\"alice\"",
+                "action": "Action::\"view\"", "resource": "Photo::\"a\"",
+                "context": {"groups": ["staff"]}, "entities": [],
+                "policies": {"staticPolicies":
+                  "permit(principal, action, resource) when { context.groups.contains(\"staff\") };"}})"));
+}
+
+TEST(ContextBuilderTest, RefusesWhatItDoesNotBuild) {
+  for (const char* escape : {"__entity", "__extn", "__expr"}) {
+    ContextBuilder context;
+    context.begin_record();
+    context.key("x");
+    context.begin_record();
+    context.key(escape);
+    EXPECT_FALSE(context.ok()) << escape;
+  }
+  ContextBuilder duplicate;
+  duplicate.begin_record();
+  duplicate.key("a");
+  duplicate.integer(1);
+  duplicate.key("a");
+  duplicate.integer(2);
+  duplicate.end_record();
+  EXPECT_FALSE(duplicate.ok());
+
+  ContextBuilder scalar;
+  scalar.integer(1);
+  EXPECT_FALSE(scalar.ok());
+  ContextBuilder set;
+  set.begin_set();
+  set.end_set();
+  EXPECT_FALSE(set.complete());
+  ContextBuilder without_key;
+  without_key.begin_record();
+  without_key.integer(1);
+  EXPECT_FALSE(without_key.ok());
+  ContextBuilder unfinished;
+  unfinished.begin_record();
+  EXPECT_TRUE(unfinished.ok());
+  EXPECT_FALSE(unfinished.complete());
+  EXPECT_FALSE(Request::make(kAlice, kView, kPhoto, std::move(unfinished)).ok());
+  ContextBuilder mismatched;
+  mismatched.begin_record();
+  mismatched.end_set();
+  EXPECT_FALSE(mismatched.ok());
+}
+
+TEST(ContextBuilderTest, NestingAsDeepAsTheJsonReaderReads) {
+  // {"x": {"x": ... {}}} with `levels` records inside the context: the JSON reader reads
+  // values nested up to 200 levels.
+  for (int levels : {199, 200, 201}) {
+    ContextBuilder context;
+    std::string json;
+    context.begin_record();
+    for (int i = 0; i < levels; ++i) {
+      context.key("x");
+      context.begin_record();
+      json += R"({"x": )";
+    }
+    json += "{}";
+    for (int i = 0; i <= levels; ++i) context.end_record();
+    json += std::string(levels, '}');
+    auto from_text = Request::make(kAlice, kView, kPhoto, json);
+    EXPECT_EQ(context.complete(), from_text.ok()) << levels;
+    if (context.complete()) expect_same_context(std::move(context), json);
+  }
+}
+
+}  // namespace
