@@ -2,7 +2,10 @@
 
 Arguments are converted into cedar-wasm's AuthorizationCall JSON text and handed
 to ``cordon._native``; the engine decides, and its answer is converted back into
-an ``AuthzResult`` or raised as ``CordonError``. Nothing here decides anything::
+an ``AuthzResult`` or raised as ``CordonError``. An ``Engine`` without a schema hands
+its request dicts to ``_native.Authorizer`` instead, which converts them straight into
+the engine's request (no JSON text either way) and sends any request it cannot convert
+exactly down the JSON path. Nothing here decides anything::
 
     request = {"principal": 'User::"alice"', "action": 'Action::"view"',
                "resource": 'Photo::"a.jpg"', "context": {"mfa": True}}
@@ -17,10 +20,11 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple, TypeVar,
+                    Union)
 
 from cordon import _native
-from cordon.results import AuthzResult, CordonError
+from cordon.results import AuthzResult, CordonError, _result_of
 
 #: An entity reference: Cedar text ``'User::"alice"'`` or ``{"type": "User", "id": "alice"}``.
 EntityRef = Union[str, Mapping[str, Any]]
@@ -163,12 +167,15 @@ def _authorize(request: Request, shared_members: str, evaluate: Callable[[str], 
     return result
 
 
-def _authorize_each(requests: Iterable[Request], authorize_one: Callable[[Request], AuthzResult]
+_Item = TypeVar("_Item")
+
+
+def _authorize_each(items: Iterable[_Item], authorize_one: Callable[[_Item], AuthzResult]
                     ) -> List[AuthzResult]:
     results = []
-    for index, request in enumerate(requests):
+    for index, item in enumerate(items):
         try:
-            results.append(authorize_one(request))
+            results.append(authorize_one(item))
         except CordonError as error:
             raise CordonError([f"requests[{index}]: {m}" for m in error.messages], error.errors,
                               error.warnings) from None
@@ -228,10 +235,17 @@ def is_authorized_json(call_json: str) -> str:
 class Engine:
     """A policy set (and schema) parsed once, with default entities, answering many requests.
 
-    Construction parses the policies and the schema (raising ``CordonError`` if
-    either does not parse); ``is_authorized`` then only converts the request. An
-    Engine never changes after construction, so one instance may serve many
-    threads; the engine runs without holding the GIL.
+    Construction parses the policies, the entities and the schema (raising ``CordonError``
+    if any does not parse); ``is_authorized`` then only converts the request. An Engine
+    never changes after construction, so one instance may serve many threads; the engine
+    runs without holding the GIL.
+
+    Without a schema, requests take the native path: ``_native.Authorizer`` turns the
+    request dict into the engine's request and hands back its response, no JSON text on
+    the way. A request it does not convert exactly (anything but plain dicts, str, int,
+    bool, lists; any request the engine refuses), a call with ``entities`` or ``verbose``,
+    and every call of an Engine with a schema take the JSON path instead (the calls
+    ``stateful_is_authorized`` answers), so answers and errors are the JSON path's.
     """
 
     # Each Engine has its own store, so one name for its policy set and schema is enough.
@@ -239,42 +253,88 @@ class Engine:
 
     def __init__(self, policies: PoliciesArg, entities: Optional[EntitiesArg] = None,
                  schema: Optional[SchemaArg] = None) -> None:
-        self._store = _native.PolicyStore()
-        _decode(self._store.preparse_policy_set(self._NAME, _policies_json(policies)))
+        self._authorizer: Optional[_native.Authorizer] = None
+        # The JSON path: (store, its members naming the policy set and schema, and the
+        # entities), made here, or for a native Engine when a call first needs it.
+        self._json_path: Optional[Tuple[_native.PolicyStore, str, str]] = None
+        if schema is None:
+            try:
+                policies_json = _policies_json(policies)
+                entities_json = _entities_json(entities)
+                self._authorizer = _native.Authorizer(policies_json, entities_json)
+            except (TypeError, ValueError):
+                pass  # the JSON path, read below, raises the exact error it always has
+            else:
+                self._texts = (policies_json, entities_json)
+        if self._authorizer is None:
+            self._json_path = self._read_json_path(_policies_json(policies), entities, schema)
+
+    @classmethod
+    def _read_json_path(cls, policies_json: str, entities: Optional[EntitiesArg],
+                        schema: Optional[SchemaArg]) -> Tuple[_native.PolicyStore, str, str]:
+        store = _native.PolicyStore()
+        _decode(store.preparse_policy_set(cls._NAME, policies_json))
         schema_json = _schema_json(schema)
-        self._preparsed = f'"preparsedPolicySetId":{_dump(self._NAME)}'
+        preparsed = f'"preparsedPolicySetId":{_dump(cls._NAME)}'
         if schema_json is not None:
-            _decode(self._store.preparse_schema(self._NAME, schema_json))
-            self._preparsed += f',"preparsedSchemaName":{_dump(self._NAME)}'
+            _decode(store.preparse_schema(cls._NAME, schema_json))
+            preparsed += f',"preparsedSchemaName":{_dump(cls._NAME)}'
         # The default entities are read once, here, not on every call; with a schema they
         # are read with it, so they travel in each call instead.
         entities_json = _entities_json(entities)
         if schema_json is None:
-            _decode(self._store.preparse_entities(self._NAME, entities_json))
-            self._shared = f'{self._preparsed},"preparsedEntitiesId":{_dump(self._NAME)}'
+            _decode(store.preparse_entities(cls._NAME, entities_json))
+            shared = f'{preparsed},"preparsedEntitiesId":{_dump(cls._NAME)}'
         else:
-            self._shared = self._shared_members(entities_json)
+            shared = f'{preparsed},"entities":{entities_json}'
+        return store, preparsed, shared
 
-    def _shared_members(self, entities: str) -> str:
-        return f'{self._preparsed},"entities":{entities}'
+    def _json(self) -> Tuple[_native.PolicyStore, str, str]:
+        state = self._json_path
+        if state is None:
+            # Texts that the Authorizer read, so they read here too. Two threads may both
+            # get here: each makes the same state, and either one is kept.
+            policies_json, entities_json = self._texts
+            state = self._json_path = self._read_json_path(policies_json, entities_json, None)
+        return state
 
     def _members_for(self, entities: Optional[EntitiesArg]) -> str:
+        _, preparsed, shared = self._json()
         if entities is None:
-            return self._shared
-        return self._shared_members(_entities_json(entities))
+            return shared
+        return f'{preparsed},"entities":{_entities_json(entities)}'
+
+    def _evaluate(self, call_json: str) -> str:
+        return self._json()[0].stateful_is_authorized(call_json)
 
     def is_authorized(self, request: Request, entities: Optional[EntitiesArg] = None,
                       verbose: bool = False) -> AuthzResult:
         """Decides one request against this engine's policies; ``entities`` replaces
         the engine's entities for this request only."""
-        return _authorize(request, self._members_for(entities),
-                          self._store.stateful_is_authorized, verbose)
+        authorizer = self._authorizer
+        if authorizer is not None and entities is None and not verbose:
+            response = authorizer.decide(request)
+            if response is not None:
+                return _result_of(response)
+        return _authorize(request, self._members_for(entities), self._evaluate, verbose)
 
     def is_authorized_batch(self, requests: Iterable[Request],
                             entities: Optional[EntitiesArg] = None,
                             verbose: bool = False) -> List[AuthzResult]:
         """Decides each request independently; results are in request order."""
-        shared = self._members_for(entities)
-        evaluate = self._store.stateful_is_authorized
-        return _authorize_each(requests,
-                               lambda request: _authorize(request, shared, evaluate, verbose))
+        authorizer = self._authorizer
+        if authorizer is None or entities is not None or verbose:
+            shared = self._members_for(entities)
+            return _authorize_each(
+                requests, lambda request: _authorize(request, shared, self._evaluate, verbose))
+        if type(requests) is not list:
+            requests = list(requests)
+        responses = authorizer.decide_batch(requests)
+        if None not in responses:
+            return [_result_of(response) for response in responses]
+        # Some requests take the JSON path; the first that fails raises, naming its index.
+        shared = self._members_for(None)
+        return _authorize_each(
+            zip(requests, responses),
+            lambda pair: (_result_of(pair[1]) if pair[1] is not None else
+                          _authorize(pair[0], shared, self._evaluate, False)))

@@ -14,15 +14,29 @@
 //
 // Bundle directories are read by the native reader (native/bundle/bundle_reader.h), the
 // same code as the CLI's, so which files belong to a bundle is decided in one place.
+//
+// cordon.Engine's requests take a shorter road, without JSON text around the engine:
+// `Authorizer` holds a parsed PolicySet and Entities and turns a request dict straight into
+// a cordon::Request; its answer is a `Response` holding the engine's cordon::Response.
+//
+//   >>> authorizer = _native.Authorizer('{"staticPolicies": "permit(...);"}', "[]")
+//   >>> response = authorizer.decide({"principal": 'User::"alice"', ...})
+//   >>> response.allowed, response.reasons, response.errors
+//   (True, ['policy0'], [])
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <charconv>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "bundle/bundle_reader.h"
+#include "cordon/authorizer.h"
 #include "cordon/bundle.h"
+#include "cordon/context_builder.h"
 #include "cordon/domain_json.h"
 #include "cordon/json_api.h"
 #include "cordon/server/audit_json.h"
@@ -122,6 +136,372 @@ std::string memory_replay_verify(cordon::MemoryReplayStore& store, const std::st
   return cordon::verify_json::verify_webhook(call_json, store);
 }
 
+// --- The native request path ---------------------------------------------------------------
+//
+// A request is converted here only when every part of it has the one meaning the JSON path
+// gives it (exact dict, str, int, bool, list and tuple values). Anything else, and any request
+// the engine refuses, is "not converted" (nullopt): cordon.Engine then sends that one request
+// down the JSON path, which answers it, or raises exactly the error it always has. Converting
+// runs no Python code (keys are checked to be exact str before any lookup), so nothing can
+// change the objects while they are read.
+
+// Keys looked up in every request, made once.
+struct Keys {
+  PyObject* principal;
+  PyObject* action;
+  PyObject* resource;
+  PyObject* context;
+  PyObject* correlation_id;
+  PyObject* type;
+  PyObject* id;
+  PyObject* entity;  // "__entity"
+};
+Keys keys;
+
+void make_keys() {
+  keys = {PyUnicode_InternFromString("principal"),
+          PyUnicode_InternFromString("action"),
+          PyUnicode_InternFromString("resource"),
+          PyUnicode_InternFromString("context"),
+          PyUnicode_InternFromString("correlation_id"),
+          PyUnicode_InternFromString("type"),
+          PyUnicode_InternFromString("id"),
+          PyUnicode_InternFromString("__entity")};
+}
+
+// The UTF-8 of an exact str (kept by the str itself); false for a str that has none (a lone
+// surrogate).
+bool utf8_of(PyObject* text, std::string_view& out) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(text, &size);
+  if (data == nullptr) {
+    PyErr_Clear();
+    return false;
+  }
+  out = std::string_view(data, static_cast<size_t>(size));
+  return true;
+}
+
+bool keys_are_str(PyObject* dict) {
+  Py_ssize_t pos = 0;
+  PyObject* key;
+  PyObject* value;
+  while (PyDict_Next(dict, &pos, &key, &value))
+    if (!PyUnicode_CheckExact(key)) return false;
+  return true;
+}
+
+// {"type": str, "id": str} with a valid type name.
+bool entity_ref_fields(PyObject* dict, cordon::EntityRef& out) {
+  if (!PyDict_CheckExact(dict) || PyDict_GET_SIZE(dict) != 2 || !keys_are_str(dict)) return false;
+  PyObject* type = PyDict_GetItem(dict, keys.type);
+  PyObject* id = PyDict_GetItem(dict, keys.id);
+  if (type == nullptr || id == nullptr || !PyUnicode_CheckExact(type) || !PyUnicode_CheckExact(id))
+    return false;
+  std::string_view type_text, id_text;
+  if (!utf8_of(type, type_text) || !utf8_of(id, id_text)) return false;
+  if (!cordon::is_entity_type_name(type_text)) return false;
+  out.type.assign(type_text);
+  out.id.assign(id_text);
+  return true;
+}
+
+// Cedar text 'User::"alice"', {"type", "id"} or {"__entity": {"type", "id"}}.
+bool entity_ref_of(PyObject* value, cordon::EntityRef& out) {
+  if (PyUnicode_CheckExact(value)) {
+    std::string_view text;
+    if (!utf8_of(value, text)) return false;
+    auto parsed = cordon::parse_entity_ref(text);
+    if (!parsed) return false;
+    out = std::move(parsed).value();
+    return true;
+  }
+  if (PyDict_CheckExact(value) && PyDict_GET_SIZE(value) == 1) {
+    if (!keys_are_str(value)) return false;
+    value = PyDict_GetItem(value, keys.entity);
+    if (value == nullptr) return false;
+  }
+  return entity_ref_fields(value, out);
+}
+
+// Deeper than this, a context goes the JSON path: the engine refuses values nested deeper
+// than 200 levels anyway, and a context that holds itself stops here.
+constexpr int kMaxContextDepth = 256;
+
+void write_json_string(std::string_view text, std::string& out) {
+  static const char hex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += hex[byte >> 4];
+      out += hex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+// JSON text of a context value, as cordon's JSON encoder writes it (every number exact);
+// false for anything that has no such text (None, a float, an int beyond 64 bits, another
+// type) or nests too deep.
+bool write_json(PyObject* value, std::string& out, int depth) {
+  if (depth > kMaxContextDepth) return false;
+  if (PyUnicode_CheckExact(value)) {
+    std::string_view text;
+    if (!utf8_of(value, text)) return false;
+    write_json_string(text, out);
+    return true;
+  }
+  if (value == Py_True) {
+    out += "true";
+    return true;
+  }
+  if (value == Py_False) {
+    out += "false";
+    return true;
+  }
+  if (PyLong_CheckExact(value)) {
+    int overflow = 0;
+    long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow != 0 || (number == -1 && PyErr_Occurred())) {
+      PyErr_Clear();
+      return false;
+    }
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+    out.append(digits, end);
+    return true;
+  }
+  if (PyDict_CheckExact(value)) {
+    out += '{';
+    Py_ssize_t pos = 0;
+    PyObject* key;
+    PyObject* item;
+    bool first = true;
+    while (PyDict_Next(value, &pos, &key, &item)) {
+      std::string_view name;
+      if (!PyUnicode_CheckExact(key) || !utf8_of(key, name)) return false;
+      if (!first) out += ',';
+      first = false;
+      write_json_string(name, out);
+      out += ':';
+      if (!write_json(item, out, depth + 1)) return false;
+    }
+    out += '}';
+    return true;
+  }
+  if (PyList_CheckExact(value) || PyTuple_CheckExact(value)) {
+    const bool list = PyList_CheckExact(value);
+    const Py_ssize_t size = list ? PyList_GET_SIZE(value) : PyTuple_GET_SIZE(value);
+    out += '[';
+    for (Py_ssize_t i = 0; i < size; ++i) {
+      if (i > 0) out += ',';
+      PyObject* item = list ? PyList_GET_ITEM(value, i) : PyTuple_GET_ITEM(value, i);
+      if (!write_json(item, out, depth + 1)) return false;
+    }
+    out += ']';
+    return true;
+  }
+  return false;
+}
+
+// A context value into the builder, as write_json would write it; false where write_json
+// is. The builder itself refuses escapes ("__entity", ...), which then go as JSON text.
+bool build_context(PyObject* value, cordon::ContextBuilder& context, int depth) {
+  if (depth > kMaxContextDepth) return false;
+  if (PyUnicode_CheckExact(value)) {
+    std::string_view text;
+    if (!utf8_of(value, text)) return false;
+    context.string(text);
+    return true;
+  }
+  if (value == Py_True || value == Py_False) {
+    context.boolean(value == Py_True);
+    return true;
+  }
+  if (PyLong_CheckExact(value)) {
+    int overflow = 0;
+    long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow != 0 || (number == -1 && PyErr_Occurred())) {
+      PyErr_Clear();
+      return false;
+    }
+    context.integer(number);
+    return true;
+  }
+  if (PyDict_CheckExact(value)) {
+    context.begin_record();
+    Py_ssize_t pos = 0;
+    PyObject* key;
+    PyObject* item;
+    while (PyDict_Next(value, &pos, &key, &item)) {
+      std::string_view name;
+      if (!PyUnicode_CheckExact(key) || !utf8_of(key, name)) return false;
+      context.key(name);
+      if (!build_context(item, context, depth + 1)) return false;
+    }
+    context.end_record();
+    return true;
+  }
+  if (PyList_CheckExact(value) || PyTuple_CheckExact(value)) {
+    const bool list = PyList_CheckExact(value);
+    const Py_ssize_t size = list ? PyList_GET_SIZE(value) : PyTuple_GET_SIZE(value);
+    context.begin_set();
+    for (Py_ssize_t i = 0; i < size; ++i) {
+      PyObject* item = list ? PyList_GET_ITEM(value, i) : PyTuple_GET_ITEM(value, i);
+      if (!build_context(item, context, depth + 1)) return false;
+    }
+    context.end_set();
+    return true;
+  }
+  return false;
+}
+
+// The request with its context: none, JSON text, or a dict (built value by value, or written
+// as JSON text when it holds escapes); nullopt as request_of.
+std::optional<cordon::Request> request_with_context(const cordon::EntityRef (&refs)[3],
+                                                    PyObject* context) {
+  std::optional<cordon::Result<cordon::Request>> made;
+  if (context == nullptr || context == Py_None ||
+      (PyDict_CheckExact(context) && PyDict_GET_SIZE(context) == 0)) {
+    made = cordon::Request::make(refs[0], refs[1], refs[2]);  // {}
+  } else if (PyUnicode_CheckExact(context)) {
+    // JSON text, used as it is. Empty text would read as {}, and the JSON reader skips a
+    // byte order mark that Python's json.loads refuses: both are the JSON path's to refuse.
+    std::string_view text;
+    if (!utf8_of(context, text) || text.empty() || text.substr(0, 3) == "\xEF\xBB\xBF")
+      return std::nullopt;
+    made = cordon::Request::make(refs[0], refs[1], refs[2], text);
+  } else if (PyDict_CheckExact(context)) {
+    cordon::ContextBuilder built;
+    if (!build_context(context, built, 0)) return std::nullopt;
+    if (built.complete()) {
+      made = cordon::Request::make(refs[0], refs[1], refs[2], std::move(built));
+    } else {
+      std::string text;
+      if (!write_json(context, text, 0)) return std::nullopt;
+      made = cordon::Request::make(refs[0], refs[1], refs[2], text);
+    }
+  } else {
+    return std::nullopt;
+  }
+  if (!*made) return std::nullopt;
+  return std::move(*made).value();
+}
+
+// One request dict as a cordon::Request, with its correlation id (borrowed), or nullopt.
+std::optional<cordon::Request> request_of(PyObject* request, PyObject** correlation_id) {
+  if (!PyDict_CheckExact(request)) return std::nullopt;
+  // Every key must be one of the five (a misspelt "context" is the JSON path's error).
+  Py_ssize_t pos = 0, known = 0;
+  PyObject* key;
+  PyObject* value;
+  while (PyDict_Next(request, &pos, &key, &value)) {
+    if (!PyUnicode_CheckExact(key)) return std::nullopt;
+    for (PyObject* name :
+         {keys.principal, keys.action, keys.resource, keys.context, keys.correlation_id}) {
+      if (key == name || PyUnicode_Compare(key, name) == 0) {
+        ++known;
+        break;
+      }
+    }
+  }
+  if (known != PyDict_GET_SIZE(request)) return std::nullopt;
+  PyObject* principal = PyDict_GetItem(request, keys.principal);
+  PyObject* action = PyDict_GetItem(request, keys.action);
+  PyObject* resource = PyDict_GetItem(request, keys.resource);
+  if (principal == nullptr || action == nullptr || resource == nullptr) return std::nullopt;
+  cordon::EntityRef refs[3];
+  if (!entity_ref_of(principal, refs[0]) || !entity_ref_of(action, refs[1]) ||
+      !entity_ref_of(resource, refs[2]))
+    return std::nullopt;
+  auto made = request_with_context(refs, PyDict_GetItem(request, keys.context));
+  if (made) *correlation_id = PyDict_GetItem(request, keys.correlation_id);
+  return made;
+}
+
+// The engine's answer to one request, and the request's correlation id handed back.
+struct Decided {
+  cordon::Response response;
+  py::object correlation_id;
+};
+
+py::list reasons_of(const Decided& decided) {
+  py::list reasons(decided.response.reason.size());
+  for (size_t i = 0; i < decided.response.reason.size(); ++i)
+    reasons[i] = py::str(decided.response.reason[i]);
+  return reasons;
+}
+
+py::list errors_of(const Decided& decided) {
+  py::list errors(decided.response.errors.size());
+  for (size_t i = 0; i < decided.response.errors.size(); ++i) {
+    const auto& error = decided.response.errors[i];
+    errors[i] = py::make_tuple(py::str(error.policy_id), py::str(error.message));
+  }
+  return errors;
+}
+
+class Authorizer {
+ public:
+  // Raises ValueError (the engine's message) when the policies or entities do not parse.
+  Authorizer(const std::string& policies_json, const std::string& entities_json) {
+    auto policies = cordon::PolicySet::from_json(policies_json);
+    if (!policies) throw py::value_error(policies.error().to_string());
+    auto entities = cordon::Entities::from_json(entities_json, "the entities");
+    if (!entities) throw py::value_error(entities.error().to_string());
+    policies_ = std::move(policies).value();
+    entities_ = std::move(entities).value();
+  }
+
+  // The decision, or None when the request must take the JSON path.
+  py::object decide(py::handle request) const {
+    PyObject* correlation_id = nullptr;
+    auto converted = request_of(request.ptr(), &correlation_id);
+    if (!converted) return py::none();
+    Decided decided{{},
+                    py::reinterpret_borrow<py::object>(correlation_id ? correlation_id : Py_None)};
+    {
+      py::gil_scoped_release release;
+      decided.response = cordon::is_authorized(*converted, policies_, entities_);
+    }
+    return py::cast(std::move(decided));
+  }
+
+  // decide() for each request of a list, the decisions made in one go without the GIL.
+  py::list decide_batch(const py::list& requests) const {
+    const size_t count = requests.size();
+    std::vector<std::optional<cordon::Request>> converted(count);
+    std::vector<Decided> decided(count);
+    for (size_t i = 0; i < count; ++i) {
+      PyObject* correlation_id = nullptr;
+      converted[i] = request_of(PyList_GET_ITEM(requests.ptr(), i), &correlation_id);
+      decided[i].correlation_id =
+          py::reinterpret_borrow<py::object>(correlation_id ? correlation_id : Py_None);
+    }
+    {
+      py::gil_scoped_release release;
+      for (size_t i = 0; i < count; ++i)
+        if (converted[i])
+          decided[i].response = cordon::is_authorized(*converted[i], policies_, entities_);
+    }
+    py::list out(count);
+    for (size_t i = 0; i < count; ++i)
+      out[i] = converted[i] ? py::cast(std::move(decided[i])) : py::none();
+    return out;
+  }
+
+ private:
+  cordon::PolicySet policies_;
+  cordon::Entities entities_;
+};
+
 }  // namespace
 
 PYBIND11_MODULE(_native, m) {
@@ -151,6 +531,39 @@ PYBIND11_MODULE(_native, m) {
       .def("stateful_is_authorized", &stateful_is_authorized, py::arg("call_json"), ReleaseGil(),
            "cedar-wasm's statefulIsAuthorized: like is_authorized_json, with the policies "
            "named by \"preparsedPolicySetId\" and the schema by \"preparsedSchemaName\".");
+
+  make_keys();
+  py::class_<Decided>(m, "Response",
+                      "The engine's answer to one request of Authorizer.decide (immutable).")
+      .def_property_readonly(
+          "allowed",
+          [](const Decided& d) { return d.response.decision == cordon::Decision::allow; })
+      .def_property_readonly("reasons", &reasons_of,
+                             "Ids of the policies that determined the decision (sorted).")
+      .def_property_readonly("errors", &errors_of,
+                             "(policy id, message) for each policy that errored (sorted).")
+      .def_property_readonly(
+          "correlation_id", [](const Decided& d) { return d.correlation_id; },
+          "The request's correlation_id, or None.")
+      .def(
+          "answer_json", [](const Decided& d) { return d.response.answer_json(); },
+          "The answer as the JSON API gives it for the same request: "
+          "{\"type\":\"success\",\"response\":...,\"warnings\":[]}.");
+
+  py::class_<Authorizer>(m, "Authorizer",
+                         "A parsed policy set and entities deciding request dicts without "
+                         "JSON text; immutable, safe to share between threads.")
+      .def(py::init<const std::string&, const std::string&>(), py::arg("policies_json"),
+           py::arg("entities_json"), ReleaseGil(),
+           "Parses a PolicySet (JSON text, as preparse_policy_set takes it) and entities "
+           "(as preparse_entities); raises ValueError when either does not parse.")
+      .def("decide", &Authorizer::decide, py::arg("request"),
+           "Decides one request dict (principal, action, resource as Cedar text or "
+           "{\"type\", \"id\"} dicts; context as a dict or JSON text; correlation_id). "
+           "Returns a Response, or None when the request is not one it converts exactly "
+           "(then the JSON path answers it).")
+      .def("decide_batch", &Authorizer::decide_batch, py::arg("requests"),
+           "decide() for each dict of a list: a list of Response or None.");
 
   py::class_<cordon::Bundle>(m, "Bundle",
                              "A loaded policy bundle (immutable; safe to share between "
