@@ -39,7 +39,7 @@ TEST(EntityRefText, TypeNamesAsTheJsonFormRequiresThem) {
 }
 
 // The same context, built and read from JSON text, must be the same value.
-void expect_same_context(ContextBuilder built, const std::string& json) {
+void expect_same_context(ContextBuilder& built, const std::string& json) {
   ASSERT_TRUE(built.complete()) << json;
   auto from_builder = Request::make(kAlice, kView, kPhoto, std::move(built));
   auto from_text = Request::make(kAlice, kView, kPhoto, json);
@@ -53,7 +53,7 @@ TEST(ContextBuilderTest, BuildsWhatTheJsonFormReads) {
   ContextBuilder empty;
   empty.begin_record();
   empty.end_record();
-  expect_same_context(std::move(empty), "{}");
+  expect_same_context(empty, "{}");
 
   ContextBuilder context;
   context.begin_record();
@@ -75,7 +75,7 @@ TEST(ContextBuilderTest, BuildsWhatTheJsonFormReads) {
   context.string("\xC3\xA9\n");
   context.end_record();
   context.end_record();
-  expect_same_context(std::move(context),
+  expect_same_context(context,
                       R"({"mfa": true, "n": -9223372036854775808,
                           "groups": ["staff", "admin", "staff", {}],
                           "nested": {"": "\u00e9\n"}})");
@@ -102,6 +102,21 @@ TEST(ContextBuilderTest, DecidesAsTheJsonForm) {
                 "context": {"groups": ["staff"]}, "entities": [],
                 "policies": {"staticPolicies":
                   "permit(principal, action, resource) when { context.groups.contains(\"staff\") };"}})"));
+}
+
+TEST(ContextBuilderTest, ClearedBuildsAnew) {
+  ContextBuilder context;
+  context.begin_record();
+  context.key("__entity");
+  EXPECT_FALSE(context.ok());
+  for (int round = 0; round < 3; ++round) {
+    context.clear();
+    context.begin_record();
+    context.key("n");
+    context.integer(round);
+    context.end_record();
+    expect_same_context(context, R"({"n": )" + std::to_string(round) + "}");
+  }
 }
 
 TEST(ContextBuilderTest, RefusesWhatItDoesNotBuild) {
@@ -161,7 +176,7 @@ TEST(ContextBuilderTest, NestingAsDeepAsTheJsonReaderReads) {
     json += std::string(levels, '}');
     auto from_text = Request::make(kAlice, kView, kPhoto, json);
     EXPECT_EQ(context.complete(), from_text.ok()) << levels;
-    if (context.complete()) expect_same_context(std::move(context), json);
+    if (context.complete()) expect_same_context(context, json);
   }
 }
 

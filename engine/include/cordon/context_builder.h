@@ -45,6 +45,9 @@ class ContextBuilder {
   void integer(int64_t number);
   void boolean(bool value);
 
+  // Starts over (keeping its storage, so one builder can serve request after request).
+  void clear();
+
   // False once something was given that this builder does not build (see above).
   bool ok() const;
   // True when ok() and the outermost record has ended.

@@ -129,6 +129,12 @@ void ContextBuilder::boolean(bool value) {
   frames_->scalar(cedar::Value::boolean(value));
 }
 
+void ContextBuilder::clear() {
+  frames_->depth = 0;
+  frames_->context.reset();
+  frames_->ok = true;
+}
+
 bool ContextBuilder::ok() const {
   return frames_->ok;
 }
