@@ -27,6 +27,9 @@
 #include <pybind11/stl.h>
 
 #include <charconv>
+#include <memory>
+#include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -191,6 +194,24 @@ bool keys_are_str(PyObject* dict) {
   return true;
 }
 
+// cordon::is_entity_type_name, remembering the names it accepted: an application has few
+// entity types, and checking one runs the parser. Guarded by a mutex although only called
+// with the GIL held.
+bool valid_type_name(std::string_view type) {
+  static std::mutex mutex;
+  static std::vector<std::string> known;  // at most kMaxKnown, never removed
+  constexpr size_t kMaxKnown = 64;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (const auto& name : known)
+      if (name == type) return true;
+  }
+  if (!cordon::is_entity_type_name(type)) return false;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (known.size() < kMaxKnown) known.emplace_back(type);
+  return true;
+}
+
 // {"type": str, "id": str} with a valid type name.
 bool entity_ref_fields(PyObject* dict, cordon::EntityRef& out) {
   if (!PyDict_CheckExact(dict) || PyDict_GET_SIZE(dict) != 2 || !keys_are_str(dict)) return false;
@@ -200,7 +221,7 @@ bool entity_ref_fields(PyObject* dict, cordon::EntityRef& out) {
     return false;
   std::string_view type_text, id_text;
   if (!utf8_of(type, type_text) || !utf8_of(id, id_text)) return false;
-  if (!cordon::is_entity_type_name(type_text)) return false;
+  if (!valid_type_name(type_text)) return false;
   out.type.assign(type_text);
   out.id.assign(id_text);
   return true;
@@ -379,7 +400,8 @@ std::optional<cordon::Request> request_with_context(const cordon::EntityRef (&re
       return std::nullopt;
     made = cordon::Request::make(refs[0], refs[1], refs[2], text);
   } else if (PyDict_CheckExact(context)) {
-    cordon::ContextBuilder built;
+    thread_local cordon::ContextBuilder built;  // its storage serves request after request
+    built.clear();
     if (!build_context(context, built, 0)) return std::nullopt;
     if (built.complete()) {
       made = cordon::Request::make(refs[0], refs[1], refs[2], std::move(built));
@@ -396,111 +418,344 @@ std::optional<cordon::Request> request_with_context(const cordon::EntityRef (&re
 }
 
 // One request dict as a cordon::Request, with its correlation id (borrowed), or nullopt.
+// The correlation id is handed back as it is; only None or a str here (so a Response holds
+// no reference that could make a cycle), anything else goes the JSON path.
 std::optional<cordon::Request> request_of(PyObject* request, PyObject** correlation_id) {
-  if (!PyDict_CheckExact(request)) return std::nullopt;
-  // Every key must be one of the five (a misspelt "context" is the JSON path's error).
-  Py_ssize_t pos = 0, known = 0;
-  PyObject* key;
-  PyObject* value;
-  while (PyDict_Next(request, &pos, &key, &value)) {
-    if (!PyUnicode_CheckExact(key)) return std::nullopt;
-    for (PyObject* name :
-         {keys.principal, keys.action, keys.resource, keys.context, keys.correlation_id}) {
-      if (key == name || PyUnicode_Compare(key, name) == 0) {
-        ++known;
-        break;
-      }
-    }
-  }
-  if (known != PyDict_GET_SIZE(request)) return std::nullopt;
+  if (!PyDict_CheckExact(request) || !keys_are_str(request)) return std::nullopt;
   PyObject* principal = PyDict_GetItem(request, keys.principal);
   PyObject* action = PyDict_GetItem(request, keys.action);
   PyObject* resource = PyDict_GetItem(request, keys.resource);
-  if (principal == nullptr || action == nullptr || resource == nullptr) return std::nullopt;
+  PyObject* context = PyDict_GetItem(request, keys.context);
+  PyObject* correlation = PyDict_GetItem(request, keys.correlation_id);
+  // Every key must be one of the five (a misspelt "context" is the JSON path's error).
+  if (principal == nullptr || action == nullptr || resource == nullptr ||
+      PyDict_GET_SIZE(request) != 3 + (context != nullptr) + (correlation != nullptr))
+    return std::nullopt;
+  if (correlation == nullptr) correlation = Py_None;
+  if (correlation != Py_None && !PyUnicode_CheckExact(correlation)) return std::nullopt;
   cordon::EntityRef refs[3];
   if (!entity_ref_of(principal, refs[0]) || !entity_ref_of(action, refs[1]) ||
       !entity_ref_of(resource, refs[2]))
     return std::nullopt;
-  auto made = request_with_context(refs, PyDict_GetItem(request, keys.context));
-  if (made) *correlation_id = PyDict_GetItem(request, keys.correlation_id);
+  auto made = request_with_context(refs, context);
+  if (made) *correlation_id = correlation;
   return made;
 }
 
-// The engine's answer to one request, and the request's correlation id handed back.
-struct Decided {
-  cordon::Response response;
-  py::object correlation_id;
-};
-
-py::list reasons_of(const Decided& decided) {
-  py::list reasons(decided.response.reason.size());
-  for (size_t i = 0; i < decided.response.reason.size(); ++i)
-    reasons[i] = py::str(decided.response.reason[i]);
-  return reasons;
-}
-
-py::list errors_of(const Decided& decided) {
-  py::list errors(decided.response.errors.size());
-  for (size_t i = 0; i < decided.response.errors.size(); ++i) {
-    const auto& error = decided.response.errors[i];
-    errors[i] = py::make_tuple(py::str(error.policy_id), py::str(error.message));
-  }
-  return errors;
-}
+// --- Authorizer and Response: two CPython types written by hand -----------------------------
+//
+// The request path's types use CPython's C API directly: pybind11's call dispatch and its
+// registry of instances cost more than a decision on a small policy set. Like the rest of
+// this module they only convert. No C++ exception leaves them (each is turned into a Python
+// error), and the GIL is released around the engine's decisions only.
 
 class Authorizer {
  public:
-  // Raises ValueError (the engine's message) when the policies or entities do not parse.
-  Authorizer(const std::string& policies_json, const std::string& entities_json) {
+  Authorizer(cordon::PolicySet policies, cordon::Entities entities)
+      : policies_(std::move(policies)), entities_(std::move(entities)) {}
+
+  // The parsed policies and entities, or the engine's message.
+  static std::unique_ptr<Authorizer> make(const std::string& policies_json,
+                                          const std::string& entities_json, std::string& error) {
     auto policies = cordon::PolicySet::from_json(policies_json);
-    if (!policies) throw py::value_error(policies.error().to_string());
+    if (!policies) {
+      error = policies.error().to_string();
+      return nullptr;
+    }
     auto entities = cordon::Entities::from_json(entities_json, "the entities");
-    if (!entities) throw py::value_error(entities.error().to_string());
-    policies_ = std::move(policies).value();
-    entities_ = std::move(entities).value();
+    if (!entities) {
+      error = entities.error().to_string();
+      return nullptr;
+    }
+    return std::make_unique<Authorizer>(std::move(policies).value(), std::move(entities).value());
   }
 
-  // The decision, or None when the request must take the JSON path.
-  py::object decide(py::handle request) const {
-    PyObject* correlation_id = nullptr;
-    auto converted = request_of(request.ptr(), &correlation_id);
-    if (!converted) return py::none();
-    Decided decided{{},
-                    py::reinterpret_borrow<py::object>(correlation_id ? correlation_id : Py_None)};
-    {
-      py::gil_scoped_release release;
-      decided.response = cordon::is_authorized(*converted, policies_, entities_);
-    }
-    return py::cast(std::move(decided));
-  }
-
-  // decide() for each request of a list, the decisions made in one go without the GIL.
-  py::list decide_batch(const py::list& requests) const {
-    const size_t count = requests.size();
-    std::vector<std::optional<cordon::Request>> converted(count);
-    std::vector<Decided> decided(count);
-    for (size_t i = 0; i < count; ++i) {
-      PyObject* correlation_id = nullptr;
-      converted[i] = request_of(PyList_GET_ITEM(requests.ptr(), i), &correlation_id);
-      decided[i].correlation_id =
-          py::reinterpret_borrow<py::object>(correlation_id ? correlation_id : Py_None);
-    }
-    {
-      py::gil_scoped_release release;
-      for (size_t i = 0; i < count; ++i)
-        if (converted[i])
-          decided[i].response = cordon::is_authorized(*converted[i], policies_, entities_);
-    }
-    py::list out(count);
-    for (size_t i = 0; i < count; ++i)
-      out[i] = converted[i] ? py::cast(std::move(decided[i])) : py::none();
-    return out;
+  cordon::Response decide(const cordon::Request& request) const {
+    return cordon::is_authorized(request, policies_, entities_);
   }
 
  private:
   cordon::PolicySet policies_;
   cordon::Entities entities_;
 };
+
+// Sets the Python error for a C++ exception caught at the edge.
+void set_error(const std::exception* error) {
+  if (error == nullptr || dynamic_cast<const std::bad_alloc*>(error) != nullptr)
+    PyErr_NoMemory();
+  else
+    PyErr_SetString(PyExc_RuntimeError, error->what());
+}
+
+// The engine's answer to one request, and the request's correlation id (None or a str).
+// Not tracked by the garbage collector: it refers to nothing that could refer back to it.
+struct ResponseObject {
+  PyObject ob_base;  // PyObject_HEAD
+  cordon::Response response;
+  PyObject* correlation_id;
+};
+
+PyTypeObject* response_type = nullptr;
+
+PyObject* new_response(cordon::Response&& response, PyObject* correlation_id) {
+  ResponseObject* self = PyObject_New(ResponseObject, response_type);
+  if (self == nullptr) return nullptr;
+  new (&self->response) cordon::Response(std::move(response));
+  Py_INCREF(correlation_id);
+  self->correlation_id = correlation_id;
+  return reinterpret_cast<PyObject*>(self);
+}
+
+void response_dealloc(PyObject* object) {
+  auto* self = reinterpret_cast<ResponseObject*>(object);
+  PyTypeObject* type = Py_TYPE(object);
+  self->response.~Response();
+  Py_DECREF(self->correlation_id);
+  type->tp_free(object);
+  Py_DECREF(type);
+}
+
+const cordon::Response& response_of(PyObject* object) {
+  return reinterpret_cast<ResponseObject*>(object)->response;
+}
+
+// Text the engine wrote, as str; UnicodeDecodeError if it is not UTF-8 (cordon.results then
+// reads the answer, whose writer replaces such bytes as the JSON path does).
+PyObject* str_of(const std::string& text) {
+  return PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), nullptr);
+}
+
+PyObject* response_allowed(PyObject* self, void*) {
+  return PyBool_FromLong(response_of(self).decision == cordon::Decision::allow);
+}
+
+PyObject* response_reasons(PyObject* self, void*) {
+  const auto& reason = response_of(self).reason;
+  PyObject* list = PyList_New(static_cast<Py_ssize_t>(reason.size()));
+  for (size_t i = 0; list != nullptr && i < reason.size(); ++i) {
+    PyObject* id = str_of(reason[i]);
+    if (id == nullptr)
+      Py_CLEAR(list);
+    else
+      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), id);
+  }
+  return list;
+}
+
+PyObject* response_errors(PyObject* self, void*) {
+  const auto& errors = response_of(self).errors;
+  PyObject* list = PyList_New(static_cast<Py_ssize_t>(errors.size()));
+  for (size_t i = 0; list != nullptr && i < errors.size(); ++i) {
+    PyObject* id = str_of(errors[i].policy_id);
+    PyObject* message = id == nullptr ? nullptr : str_of(errors[i].message);
+    PyObject* pair = message == nullptr ? nullptr : PyTuple_Pack(2, id, message);
+    Py_XDECREF(id);
+    Py_XDECREF(message);
+    if (pair == nullptr)
+      Py_CLEAR(list);
+    else
+      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), pair);
+  }
+  return list;
+}
+
+PyObject* response_correlation_id(PyObject* self, void*) {
+  PyObject* id = reinterpret_cast<ResponseObject*>(self)->correlation_id;
+  Py_INCREF(id);
+  return id;
+}
+
+PyObject* response_answer_json(PyObject* self, PyObject*) {
+  try {
+    return str_of(response_of(self).answer_json());
+  } catch (const std::exception& error) {
+    set_error(&error);
+    return nullptr;
+  }
+}
+
+PyGetSetDef response_getset[] = {
+    {"allowed", response_allowed, nullptr, "True when the decision is allow.", nullptr},
+    {"reasons", response_reasons, nullptr,
+     "Ids of the policies that determined the decision (sorted).", nullptr},
+    {"errors", response_errors, nullptr,
+     "(policy id, message) for each policy that errored (sorted by id).", nullptr},
+    {"correlation_id", response_correlation_id, nullptr,
+     "The request's correlation_id (None or a str).", nullptr},
+    {nullptr, nullptr, nullptr, nullptr, nullptr}};
+
+PyMethodDef response_methods[] = {{"answer_json", response_answer_json, METH_NOARGS,
+                                   "The answer as the JSON API gives it for the same request: "
+                                   "{\"type\":\"success\",\"response\":...,\"warnings\":[]}."},
+                                  {nullptr, nullptr, 0, nullptr}};
+
+PyType_Slot response_slots[] = {
+    {Py_tp_dealloc, reinterpret_cast<void*>(response_dealloc)},
+    {Py_tp_getset, response_getset},
+    {Py_tp_methods, response_methods},
+    {Py_tp_doc, const_cast<char*>("The engine's answer to one request of Authorizer.decide "
+                                  "(immutable; made by the Authorizer only).")},
+    {0, nullptr}};
+
+PyType_Spec response_spec = {"cordon._native.Response", sizeof(ResponseObject), 0,
+                             Py_TPFLAGS_DEFAULT, response_slots};
+
+struct AuthorizerObject {
+  PyObject ob_base;  // PyObject_HEAD
+  Authorizer* authorizer;
+};
+
+const Authorizer& authorizer_of(PyObject* object) {
+  return *reinterpret_cast<AuthorizerObject*>(object)->authorizer;
+}
+
+PyObject* authorizer_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
+  static const char* names[] = {"policies_json", "entities_json", nullptr};
+  PyObject* policies_text = nullptr;
+  PyObject* entities_text = nullptr;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UU:Authorizer", const_cast<char**>(names),
+                                   &policies_text, &entities_text))
+    return nullptr;
+  Py_ssize_t policies_size = 0, entities_size = 0;
+  const char* policies = PyUnicode_AsUTF8AndSize(policies_text, &policies_size);
+  if (policies == nullptr) return nullptr;
+  const char* entities = PyUnicode_AsUTF8AndSize(entities_text, &entities_size);
+  if (entities == nullptr) return nullptr;
+  std::unique_ptr<Authorizer> made;
+  std::string message;
+  bool failed = false;
+  try {
+    // Copies, so that nothing owned by a Python object is read without the GIL.
+    std::string policies_json(policies, static_cast<size_t>(policies_size));
+    std::string entities_json(entities, static_cast<size_t>(entities_size));
+    Py_BEGIN_ALLOW_THREADS try {
+      made = Authorizer::make(policies_json, entities_json, message);
+    } catch (...) {
+      failed = true;
+    }
+    Py_END_ALLOW_THREADS
+  } catch (...) {
+    failed = true;
+  }
+  if (failed) return PyErr_NoMemory();
+  if (!made) {
+    PyErr_SetString(PyExc_ValueError, message.c_str());
+    return nullptr;
+  }
+  auto* self = reinterpret_cast<AuthorizerObject*>(type->tp_alloc(type, 0));
+  if (self == nullptr) return nullptr;
+  self->authorizer = made.release();
+  return reinterpret_cast<PyObject*>(self);
+}
+
+void authorizer_dealloc(PyObject* object) {
+  PyTypeObject* type = Py_TYPE(object);
+  delete reinterpret_cast<AuthorizerObject*>(object)->authorizer;
+  type->tp_free(object);
+  Py_DECREF(type);
+}
+
+PyObject* authorizer_decide(PyObject* self, PyObject* request) {
+  try {
+    PyObject* correlation_id = Py_None;
+    auto converted = request_of(request, &correlation_id);
+    if (!converted) Py_RETURN_NONE;
+    const Authorizer& authorizer = authorizer_of(self);
+    cordon::Response response;
+    bool failed = false;
+    Py_BEGIN_ALLOW_THREADS try { response = authorizer.decide(*converted); } catch (...) {
+      failed = true;
+    }
+    Py_END_ALLOW_THREADS if (failed) return PyErr_NoMemory();
+    return new_response(std::move(response), correlation_id);
+  } catch (const std::exception& error) {
+    set_error(&error);
+    return nullptr;
+  }
+}
+
+PyObject* authorizer_decide_batch(PyObject* self, PyObject* requests) {
+  if (!PyList_Check(requests)) {
+    PyErr_Format(PyExc_TypeError, "requests must be a list, not %s", Py_TYPE(requests)->tp_name);
+    return nullptr;
+  }
+  try {
+    // Converting runs no Python code, so the list cannot change meanwhile.
+    const Py_ssize_t count = PyList_GET_SIZE(requests);
+    std::vector<std::optional<cordon::Request>> converted(static_cast<size_t>(count));
+    std::vector<PyObject*> correlation_ids(static_cast<size_t>(count), Py_None);
+    for (Py_ssize_t i = 0; i < count; ++i)
+      converted[i] = request_of(PyList_GET_ITEM(requests, i), &correlation_ids[i]);
+    const Authorizer& authorizer = authorizer_of(self);
+    std::vector<cordon::Response> responses(static_cast<size_t>(count));
+    bool failed = false;
+    Py_BEGIN_ALLOW_THREADS try {
+      for (size_t i = 0; i < converted.size(); ++i)
+        if (converted[i]) responses[i] = authorizer.decide(*converted[i]);
+    } catch (...) {
+      failed = true;
+    }
+    Py_END_ALLOW_THREADS if (failed) return PyErr_NoMemory();
+    PyObject* out = PyList_New(count);
+    for (Py_ssize_t i = 0; out != nullptr && i < count; ++i) {
+      PyObject* item = Py_None;
+      if (converted[i]) {
+        item = new_response(std::move(responses[i]), correlation_ids[i]);
+        if (item == nullptr) {
+          Py_CLEAR(out);
+          break;
+        }
+      } else {
+        Py_INCREF(item);
+      }
+      PyList_SET_ITEM(out, i, item);
+    }
+    return out;
+  } catch (const std::exception& error) {
+    set_error(&error);
+    return nullptr;
+  }
+}
+
+PyMethodDef authorizer_methods[] = {
+    {"decide", authorizer_decide, METH_O,
+     "decide(request) -> Response | None: decides one request dict (principal, action, "
+     "resource as Cedar text or {\"type\", \"id\"} dicts; context as a dict or JSON text; "
+     "correlation_id). None when the request is not one it converts exactly: the JSON "
+     "path then answers it."},
+    {"decide_batch", authorizer_decide_batch, METH_O,
+     "decide_batch(requests: list) -> list[Response | None]: decide() for each request, "
+     "the decisions made in one go without the GIL."},
+    {nullptr, nullptr, 0, nullptr}};
+
+PyType_Slot authorizer_slots[] = {
+    {Py_tp_new, reinterpret_cast<void*>(authorizer_new)},
+    {Py_tp_dealloc, reinterpret_cast<void*>(authorizer_dealloc)},
+    {Py_tp_methods, authorizer_methods},
+    {Py_tp_doc,
+     const_cast<char*>("Authorizer(policies_json, entities_json): a parsed PolicySet (JSON "
+                       "text, as preparse_policy_set takes it) and entities (as "
+                       "preparse_entities) deciding request dicts without JSON text; "
+                       "ValueError (the engine's message) when either does not parse. "
+                       "Immutable, safe to share between threads.")},
+    {0, nullptr}};
+
+PyType_Spec authorizer_spec = {"cordon._native.Authorizer", sizeof(AuthorizerObject), 0,
+                               Py_TPFLAGS_DEFAULT, authorizer_slots};
+
+// Adds Authorizer and Response to the module.
+void add_request_types(py::module_& m) {
+  make_keys();
+  PyObject* response = PyType_FromSpec(&response_spec);
+  if (response == nullptr) throw py::error_already_set();
+  // Only the Authorizer makes Responses.
+  reinterpret_cast<PyTypeObject*>(response)->tp_new = nullptr;
+  response_type = reinterpret_cast<PyTypeObject*>(response);
+  m.add_object("Response", py::reinterpret_steal<py::object>(response));
+  PyObject* authorizer = PyType_FromSpec(&authorizer_spec);
+  if (authorizer == nullptr) throw py::error_already_set();
+  m.add_object("Authorizer", py::reinterpret_steal<py::object>(authorizer));
+}
 
 }  // namespace
 
@@ -532,38 +787,7 @@ PYBIND11_MODULE(_native, m) {
            "cedar-wasm's statefulIsAuthorized: like is_authorized_json, with the policies "
            "named by \"preparsedPolicySetId\" and the schema by \"preparsedSchemaName\".");
 
-  make_keys();
-  py::class_<Decided>(m, "Response",
-                      "The engine's answer to one request of Authorizer.decide (immutable).")
-      .def_property_readonly(
-          "allowed",
-          [](const Decided& d) { return d.response.decision == cordon::Decision::allow; })
-      .def_property_readonly("reasons", &reasons_of,
-                             "Ids of the policies that determined the decision (sorted).")
-      .def_property_readonly("errors", &errors_of,
-                             "(policy id, message) for each policy that errored (sorted).")
-      .def_property_readonly(
-          "correlation_id", [](const Decided& d) { return d.correlation_id; },
-          "The request's correlation_id, or None.")
-      .def(
-          "answer_json", [](const Decided& d) { return d.response.answer_json(); },
-          "The answer as the JSON API gives it for the same request: "
-          "{\"type\":\"success\",\"response\":...,\"warnings\":[]}.");
-
-  py::class_<Authorizer>(m, "Authorizer",
-                         "A parsed policy set and entities deciding request dicts without "
-                         "JSON text; immutable, safe to share between threads.")
-      .def(py::init<const std::string&, const std::string&>(), py::arg("policies_json"),
-           py::arg("entities_json"), ReleaseGil(),
-           "Parses a PolicySet (JSON text, as preparse_policy_set takes it) and entities "
-           "(as preparse_entities); raises ValueError when either does not parse.")
-      .def("decide", &Authorizer::decide, py::arg("request"),
-           "Decides one request dict (principal, action, resource as Cedar text or "
-           "{\"type\", \"id\"} dicts; context as a dict or JSON text; correlation_id). "
-           "Returns a Response, or None when the request is not one it converts exactly "
-           "(then the JSON path answers it).")
-      .def("decide_batch", &Authorizer::decide_batch, py::arg("requests"),
-           "decide() for each dict of a list: a list of Response or None.");
+  add_request_types(m);
 
   py::class_<cordon::Bundle>(m, "Bundle",
                              "A loaded policy bundle (immutable; safe to share between "
