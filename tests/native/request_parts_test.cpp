@@ -104,10 +104,89 @@ TEST(ContextBuilderTest, DecidesAsTheJsonForm) {
                   "permit(principal, action, resource) when { context.groups.contains(\"staff\") };"}})"));
 }
 
+TEST(ContextBuilderTest, EscapesMeanWhatTheJsonFormMeans) {
+  ContextBuilder context;
+  context.begin_record();
+  context.key("__entity");  // the context's own keys are plain names
+  context.string("x");
+  context.key("who");
+  context.begin_record();
+  context.key("__entity");
+  context.begin_record();
+  context.key("type");
+  context.string("User");
+  context.key("id");
+  context.string("alice");
+  context.end_record();
+  context.end_record();
+  context.key("limits");
+  context.begin_set();
+  context.begin_record();
+  context.key("__extn");
+  context.begin_record();
+  context.key("fn");
+  context.string("decimal");
+  context.key("arg");
+  context.string("1.5");
+  context.end_record();
+  context.end_record();
+  context.begin_record();
+  context.key("__extn");
+  context.begin_record();
+  context.key("fn");
+  context.string("ip");
+  context.key("args");
+  context.begin_set();
+  context.string("10.0.0.1");
+  context.end_set();
+  context.end_record();
+  context.end_record();
+  context.end_set();
+  context.end_record();
+  expect_same_context(context, R"({"__entity": "x",
+      "who": {"__entity": {"type": "User", "id": "alice"}},
+      "limits": [{"__extn": {"fn": "decimal", "arg": "1.5"}},
+                 {"__extn": {"fn": "ip", "args": ["10.0.0.1"]}}]})");
+}
+
+TEST(ContextBuilderTest, RefusesEscapesTheJsonFormRefuses) {
+  // {"x": {"a": 1, "__entity": ...}}: an escape after another key.
+  ContextBuilder after_key;
+  after_key.begin_record();
+  after_key.key("x");
+  after_key.begin_record();
+  after_key.key("a");
+  after_key.integer(1);
+  after_key.key("__entity");
+  EXPECT_FALSE(after_key.ok());
+  // {"x": {"__extn": {"fn": "nope", "arg": "1"}}} and {"x": {"__expr": "1"}}.
+  for (const char* escape : {"__extn", "__expr"}) {
+    ContextBuilder context;
+    context.begin_record();
+    context.key("x");
+    context.begin_record();
+    context.key(escape);
+    context.begin_record();
+    context.key("fn");
+    context.string("nope");
+    context.key("arg");
+    context.string("1");
+    context.end_record();
+    context.end_record();
+    context.end_record();
+    EXPECT_FALSE(context.ok()) << escape;
+    EXPECT_FALSE(
+        Request::make(kAlice, kView, kPhoto,
+                      std::string(R"({"x": {")") + escape + R"(": {"fn": "nope", "arg": "1"}}})")
+            .ok());
+  }
+}
+
 TEST(ContextBuilderTest, ClearedBuildsAnew) {
   ContextBuilder context;
   context.begin_record();
-  context.key("__entity");
+  context.key("n");
+  context.key("n");
   EXPECT_FALSE(context.ok());
   for (int round = 0; round < 3; ++round) {
     context.clear();
@@ -120,14 +199,6 @@ TEST(ContextBuilderTest, ClearedBuildsAnew) {
 }
 
 TEST(ContextBuilderTest, RefusesWhatItDoesNotBuild) {
-  for (const char* escape : {"__entity", "__extn", "__expr"}) {
-    ContextBuilder context;
-    context.begin_record();
-    context.key("x");
-    context.begin_record();
-    context.key(escape);
-    EXPECT_FALSE(context.ok()) << escape;
-  }
   ContextBuilder duplicate;
   duplicate.begin_record();
   duplicate.key("a");

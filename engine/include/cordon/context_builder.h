@@ -12,10 +12,11 @@
 //   context.end_record();
 //   auto request = cordon::Request::make(principal, action, resource, std::move(context));
 //
-// It builds what the JSON form {"mfa": true, "groups": ["staff"]} reads as, and only the plain
-// values: a record holding an escape key ("__entity", "__extn", "__expr"), a duplicate key,
-// nesting deeper than the engine reads (200 levels) or calls out of order make ok() false,
-// and such a context must be given as JSON text instead.
+// It builds what the JSON form {"mfa": true, "groups": ["staff"]} reads as, escapes included
+// ({"__entity": {...}} and {"__extn": {...}} below the context's own keys are read by the JSON
+// reader's own code). What the JSON form refuses (a malformed escape, nesting deeper than 200
+// levels), a duplicate key and calls out of order make ok() false: nothing is built, and the
+// context must be given as JSON text to learn why.
 #pragma once
 
 #include <cstdint>
