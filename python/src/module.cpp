@@ -26,7 +26,6 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <charconv>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -249,91 +248,9 @@ bool entity_ref_of(PyObject* value, cordon::EntityRef& out) {
 // than 200 levels anyway, and a context that holds itself stops here.
 constexpr int kMaxContextDepth = 256;
 
-void write_json_string(std::string_view text, std::string& out) {
-  static const char hex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20) {
-      out += "\\u00";
-      out += hex[byte >> 4];
-      out += hex[byte & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-// JSON text of a context value, as cordon's JSON encoder writes it (every number exact);
-// false for anything that has no such text (None, a float, an int beyond 64 bits, another
-// type) or nests too deep.
-bool write_json(PyObject* value, std::string& out, int depth) {
-  if (depth > kMaxContextDepth) return false;
-  if (PyUnicode_CheckExact(value)) {
-    std::string_view text;
-    if (!utf8_of(value, text)) return false;
-    write_json_string(text, out);
-    return true;
-  }
-  if (value == Py_True) {
-    out += "true";
-    return true;
-  }
-  if (value == Py_False) {
-    out += "false";
-    return true;
-  }
-  if (PyLong_CheckExact(value)) {
-    int overflow = 0;
-    long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
-    if (overflow != 0 || (number == -1 && PyErr_Occurred())) {
-      PyErr_Clear();
-      return false;
-    }
-    char digits[24];
-    auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
-    out.append(digits, end);
-    return true;
-  }
-  if (PyDict_CheckExact(value)) {
-    out += '{';
-    Py_ssize_t pos = 0;
-    PyObject* key;
-    PyObject* item;
-    bool first = true;
-    while (PyDict_Next(value, &pos, &key, &item)) {
-      std::string_view name;
-      if (!PyUnicode_CheckExact(key) || !utf8_of(key, name)) return false;
-      if (!first) out += ',';
-      first = false;
-      write_json_string(name, out);
-      out += ':';
-      if (!write_json(item, out, depth + 1)) return false;
-    }
-    out += '}';
-    return true;
-  }
-  if (PyList_CheckExact(value) || PyTuple_CheckExact(value)) {
-    const bool list = PyList_CheckExact(value);
-    const Py_ssize_t size = list ? PyList_GET_SIZE(value) : PyTuple_GET_SIZE(value);
-    out += '[';
-    for (Py_ssize_t i = 0; i < size; ++i) {
-      if (i > 0) out += ',';
-      PyObject* item = list ? PyList_GET_ITEM(value, i) : PyTuple_GET_ITEM(value, i);
-      if (!write_json(item, out, depth + 1)) return false;
-    }
-    out += ']';
-    return true;
-  }
-  return false;
-}
-
-// A context value into the builder, as write_json would write it; false where write_json
-// is. The builder itself refuses escapes ("__entity", ...), which then go as JSON text.
+// A context value into the builder, with the meaning cordon's JSON encoder gives it (every
+// number exact); false for anything that has no such meaning here (None, a float, an int
+// beyond 64 bits, another type) or nests too deep.
 bool build_context(PyObject* value, cordon::ContextBuilder& context, int depth) {
   if (depth > kMaxContextDepth) return false;
   if (PyUnicode_CheckExact(value)) {
@@ -384,8 +301,8 @@ bool build_context(PyObject* value, cordon::ContextBuilder& context, int depth) 
   return false;
 }
 
-// The request with its context: none, JSON text, or a dict (built value by value, or written
-// as JSON text when it holds escapes); nullopt as request_of.
+// The request with its context: none, JSON text, or a dict built value by value; nullopt as
+// request_of.
 std::optional<cordon::Request> request_with_context(const cordon::EntityRef (&refs)[3],
                                                     PyObject* context) {
   std::optional<cordon::Result<cordon::Request>> made;
@@ -402,14 +319,9 @@ std::optional<cordon::Request> request_with_context(const cordon::EntityRef (&re
   } else if (PyDict_CheckExact(context)) {
     thread_local cordon::ContextBuilder built;  // its storage serves request after request
     built.clear();
-    if (!build_context(context, built, 0)) return std::nullopt;
-    if (built.complete()) {
-      made = cordon::Request::make(refs[0], refs[1], refs[2], std::move(built));
-    } else {
-      std::string text;
-      if (!write_json(context, text, 0)) return std::nullopt;
-      made = cordon::Request::make(refs[0], refs[1], refs[2], text);
-    }
+    // A context the builder refuses is one the JSON path refuses: its error is that path's.
+    if (!build_context(context, built, 0) || !built.complete()) return std::nullopt;
+    made = cordon::Request::make(refs[0], refs[1], refs[2], std::move(built));
   } else {
     return std::nullopt;
   }

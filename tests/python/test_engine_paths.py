@@ -189,6 +189,21 @@ AWKWARD = {
     "extension-escape": {**ALICE, "context": {"d": {"__extn": {"fn": "decimal", "arg": "1.5"}}}},
     "entity-escape": {**ALICE, "context": {"who": {"__entity": {"type": "User", "id": "alice"}}}},
     "bad-escape": {**ALICE, "context": {"who": {"__entity": {"type": "User"}}}},
+    "escape-extra-key-in-context": {**ALICE, "context": {"who": {"__entity": {
+        "type": "User", "id": "alice"}, "x": 1}}},
+    "escape-after-key-in-context": {**ALICE, "context": {"who": {"x": 1, "__entity": {
+        "type": "User", "id": "alice"}}}},
+    "escape-key-of-the-context": {**ALICE, "context": {"__entity": {"type": "User",
+                                                                    "id": "alice"}}},
+    "extension-args": {**ALICE, "context": {"d": {"__extn": {"fn": "ip",
+                                                             "args": ["10.0.0.1"]}}}},
+    "extension-unknown": {**ALICE, "context": {"d": {"__extn": {"fn": "nope", "arg": "1"}}}},
+    "extension-bad-arg": {**ALICE, "context": {"d": {"__extn": {"fn": "decimal",
+                                                                "arg": "x"}}}},
+    "extension-in-set": {**ALICE, "context": {"set": [{"__extn": {"fn": "decimal",
+                                                                 "arg": "1.5"}}, 1]}},
+    "entity-escape-in-escape": {**ALICE, "context": {"who": {"__entity": {"__entity": {
+        "type": "User", "id": "alice"}}}}},
     "expr-escape": {**ALICE, "context": {"x": {"__expr": "1"}}},
     "nested-150": {**ALICE, "context": nested(150)},
     "nested-199": {**ALICE, "context": nested(199)},
@@ -260,12 +275,16 @@ def test_common_requests_take_the_native_path():
     assert authorizer is not None
     for name in ("plain", "no-context", "context-none", "bob", "blocked", "int64-max",
                  "int64-min", "tuple", "string-escapes", "control-characters",
-                 "extension-escape", "entity-escape", "nested-150", "context-text",
+                 "extension-escape", "entity-escape", "escape-deep-inside",
+                 "escape-key-of-the-context", "extension-args", "extension-in-set",
+                 "nested-150", "nested-200", "context-text",
                  "context-text-spaces", "text-namespaced", "correlation-id"):
         assert authorizer.decide(AWKWARD[name]) is not None, name
     for name in ("float", "nan", "none-value", "int-key", "lone-surrogate", "context-text-bom",
                  "context-text-empty", "type-reserved", "text-bare-id", "unknown-key",
-                 "request-mapping-proxy", "nested-250", "circular"):
+                 "request-mapping-proxy", "nested-201", "nested-250", "circular",
+                 "bad-escape", "expr-escape", "escape-extra-key-in-context",
+                 "escape-after-key-in-context", "extension-unknown", "extension-bad-arg"):
         assert authorizer.decide(AWKWARD[name]) is None, name
 
 
