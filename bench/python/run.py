@@ -310,26 +310,25 @@ def main():
 
 
 def breakdown(engine, name, sets, order, per_call, args):
-    """Where one cordon Engine.is_authorized call's time goes. Its native path: the native
-    call (`Engine._authorizer.decide`: the request dict into the engine's request, deciding,
-    the response object), the same call on an Authorizer with no policies and no entities
-    (converting and calling alone), and wrapping the response into an AuthzResult
-    (cordon.results._result_of); and, for comparison, the whole call on the JSON path (the
-    request as JSON text, parsed in C++, the answer parsed by json.loads), as an Engine takes
-    it for a request it does not convert. Private names: a diagnostic only, to be updated
-    here if they change."""
+    """Where one cordon Engine.is_authorized call's time goes, on its native path: the whole
+    call; the native call alone (`Engine._authorizer.decide`: the request dict into the
+    engine's request, deciding, the response handed back in an AuthzResult); the same call on
+    an Authorizer with no policies and no entities (converting, calling and wrapping alone);
+    and, for comparison, the whole call on the JSON path (the request as JSON text, parsed in
+    C++, the answer parsed by json.loads), as an Engine takes it for a request it does not
+    convert. Private names: a diagnostic only, to be updated here if they change."""
     from cordon import _native
-    from cordon.results import _result_of
-    empty = _native.Authorizer('{"staticPolicies":""}', "[]")
-    decide, bare, wrap, json_path = [], [], [], []
+    from cordon.results import AuthzResult
+    empty = _native.Authorizer('{"staticPolicies":""}', "[]", AuthzResult)
+    whole, decide, bare, json_path = [], [], [], []
     for fn, call in per_call:
         if fn is None:  # a set the engine refused: never in `order`
-            decide.append(None), bare.append(None), wrap.append(None), json_path.append(None)
+            whole.append(None), decide.append(None), bare.append(None), json_path.append(None)
             continue
         engine_obj = fn.__self__
+        whole.append((fn, call))
         decide.append((engine_obj._authorizer.decide, call))
         bare.append((empty.decide, call))
-        wrap.append((_result_of, engine_obj._authorizer.decide(call)))
         json_path.append((lambda request, e=engine_obj: engine.cordon.authorize._authorize(
             request, e._members_for(None), e._evaluate, False), call))
 
@@ -340,9 +339,9 @@ def breakdown(engine, name, sets, order, per_call, args):
 
     return {
         "build": "python", "engine": "cordon", "workload": name, "breakdown": True,
+        "engine_is_authorized": part(whole),
         "native_decide": part(decide),
         "native_decide_without_policies": part(bare),
-        "wrap_result": part(wrap),
         "json_path": part(json_path),
     }
 

@@ -24,7 +24,7 @@ from typing import (Any, Callable, Iterable, List, Mapping, Optional, Sequence, 
                     Union)
 
 from cordon import _native
-from cordon.results import AuthzResult, CordonError, _result_of
+from cordon.results import AuthzResult, CordonError
 
 #: An entity reference: Cedar text ``'User::"alice"'`` or ``{"type": "User", "id": "alice"}``.
 EntityRef = Union[str, Mapping[str, Any]]
@@ -261,7 +261,8 @@ class Engine:
             try:
                 policies_json = _policies_json(policies)
                 entities_json = _entities_json(entities)
-                self._authorizer = _native.Authorizer(policies_json, entities_json)
+                # Its answers come as AuthzResults holding the engine's response (_result_of).
+                self._authorizer = _native.Authorizer(policies_json, entities_json, AuthzResult)
             except (TypeError, ValueError):
                 pass  # the JSON path, read below, raises the exact error it always has
             else:
@@ -313,9 +314,9 @@ class Engine:
         the engine's entities for this request only."""
         authorizer = self._authorizer
         if authorizer is not None and entities is None and not verbose:
-            response = authorizer.decide(request)
-            if response is not None:
-                return _result_of(response)
+            result = authorizer.decide(request)  # an AuthzResult, made natively
+            if result is not None:
+                return result
         return _authorize(request, self._members_for(entities), self._evaluate, verbose)
 
     def is_authorized_batch(self, requests: Iterable[Request],
@@ -329,12 +330,12 @@ class Engine:
                 requests, lambda request: _authorize(request, shared, self._evaluate, verbose))
         if type(requests) is not list:
             requests = list(requests)
-        responses = authorizer.decide_batch(requests)
-        if None not in responses:
-            return [_result_of(response) for response in responses]
+        results = authorizer.decide_batch(requests)
+        if None not in results:
+            return results
         # Some requests take the JSON path; the first that fails raises, naming its index.
         shared = self._members_for(None)
         return _authorize_each(
-            zip(requests, responses),
-            lambda pair: (_result_of(pair[1]) if pair[1] is not None else
+            zip(requests, results),
+            lambda pair: (pair[1] if pair[1] is not None else
                           _authorize(pair[0], shared, self._evaluate, False)))

@@ -212,11 +212,9 @@ def _native_diagnostics(native: Any) -> Diagnostics:
         return _answer_diagnostics(json.loads(native.answer_json()))
 
 
-_new_result = object.__new__
-
-
 def _result_of(native: Any) -> AuthzResult:
-    """An AuthzResult around a ``_native.Response`` (``cordon.Engine``'s native path)."""
-    result = _new_result(AuthzResult)
+    """An AuthzResult around a ``_native.Response``, as ``_native.Authorizer`` makes them for
+    ``cordon.Engine`` (given ``AuthzResult`` as its result type)."""
+    result = object.__new__(AuthzResult)
     result._native = native
     return result

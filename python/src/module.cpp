@@ -515,19 +515,40 @@ PyType_Spec response_spec = {"cordon._native.Response", sizeof(ResponseObject), 
 struct AuthorizerObject {
   PyObject ob_base;  // PyObject_HEAD
   Authorizer* authorizer;
+  // The class each Response is handed back in (its `_native` attribute set to the Response),
+  // or nullptr to hand back the Response itself. A class, so no cycle goes through it.
+  PyTypeObject* result_type;
 };
+
+PyObject* native_name = nullptr;  // "_native"
+
+// The Response as the Authorizer hands it back (steals the reference to it).
+PyObject* handed_back(PyObject* self, PyObject* response) {
+  PyTypeObject* type = reinterpret_cast<AuthorizerObject*>(self)->result_type;
+  if (type == nullptr || response == nullptr) return response;
+  // As object.__new__(type) would make it, without __init__.
+  PyObject* result = type->tp_alloc(type, 0);
+  if (result != nullptr && PyObject_SetAttr(result, native_name, response) < 0) Py_CLEAR(result);
+  Py_DECREF(response);
+  return result;
+}
 
 const Authorizer& authorizer_of(PyObject* object) {
   return *reinterpret_cast<AuthorizerObject*>(object)->authorizer;
 }
 
 PyObject* authorizer_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  static const char* names[] = {"policies_json", "entities_json", nullptr};
+  static const char* names[] = {"policies_json", "entities_json", "result_type", nullptr};
   PyObject* policies_text = nullptr;
   PyObject* entities_text = nullptr;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UU:Authorizer", const_cast<char**>(names),
-                                   &policies_text, &entities_text))
+  PyObject* result_type = Py_None;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UU|O:Authorizer", const_cast<char**>(names),
+                                   &policies_text, &entities_text, &result_type))
     return nullptr;
+  if (result_type != Py_None && !PyType_Check(result_type)) {
+    PyErr_SetString(PyExc_TypeError, "result_type must be a class or None");
+    return nullptr;
+  }
   Py_ssize_t policies_size = 0, entities_size = 0;
   const char* policies = PyUnicode_AsUTF8AndSize(policies_text, &policies_size);
   if (policies == nullptr) return nullptr;
@@ -557,12 +578,18 @@ PyObject* authorizer_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   auto* self = reinterpret_cast<AuthorizerObject*>(type->tp_alloc(type, 0));
   if (self == nullptr) return nullptr;
   self->authorizer = made.release();
+  self->result_type = nullptr;
+  if (result_type != Py_None) {
+    Py_INCREF(result_type);
+    self->result_type = reinterpret_cast<PyTypeObject*>(result_type);
+  }
   return reinterpret_cast<PyObject*>(self);
 }
 
 void authorizer_dealloc(PyObject* object) {
   PyTypeObject* type = Py_TYPE(object);
   delete reinterpret_cast<AuthorizerObject*>(object)->authorizer;
+  Py_XDECREF(reinterpret_cast<AuthorizerObject*>(object)->result_type);
   type->tp_free(object);
   Py_DECREF(type);
 }
@@ -579,7 +606,7 @@ PyObject* authorizer_decide(PyObject* self, PyObject* request) {
       failed = true;
     }
     Py_END_ALLOW_THREADS if (failed) return PyErr_NoMemory();
-    return new_response(std::move(response), correlation_id);
+    return handed_back(self, new_response(std::move(response), correlation_id));
   } catch (const std::exception& error) {
     set_error(&error);
     return nullptr;
@@ -612,7 +639,7 @@ PyObject* authorizer_decide_batch(PyObject* self, PyObject* requests) {
     for (Py_ssize_t i = 0; out != nullptr && i < count; ++i) {
       PyObject* item = Py_None;
       if (converted[i]) {
-        item = new_response(std::move(responses[i]), correlation_ids[i]);
+        item = handed_back(self, new_response(std::move(responses[i]), correlation_ids[i]));
         if (item == nullptr) {
           Py_CLEAR(out);
           break;
@@ -634,7 +661,7 @@ PyMethodDef authorizer_methods[] = {
      "decide(request) -> Response | None: decides one request dict (principal, action, "
      "resource as Cedar text or {\"type\", \"id\"} dicts; context as a dict or JSON text; "
      "correlation_id). None when the request is not one it converts exactly: the JSON "
-     "path then answers it."},
+     "path then answers it. With a result_type, the Response comes in one of those."},
     {"decide_batch", authorizer_decide_batch, METH_O,
      "decide_batch(requests: list) -> list[Response | None]: decide() for each request, "
      "the decisions made in one go without the GIL."},
@@ -645,11 +672,13 @@ PyType_Slot authorizer_slots[] = {
     {Py_tp_dealloc, reinterpret_cast<void*>(authorizer_dealloc)},
     {Py_tp_methods, authorizer_methods},
     {Py_tp_doc,
-     const_cast<char*>("Authorizer(policies_json, entities_json): a parsed PolicySet (JSON "
-                       "text, as preparse_policy_set takes it) and entities (as "
+     const_cast<char*>("Authorizer(policies_json, entities_json, result_type=None): a parsed "
+                       "PolicySet (JSON text, as preparse_policy_set takes it) and entities (as "
                        "preparse_entities) deciding request dicts without JSON text; "
-                       "ValueError (the engine's message) when either does not parse. "
-                       "Immutable, safe to share between threads.")},
+                       "ValueError (the engine's message) when either does not parse. Each "
+                       "Response is handed back as it is, or (result_type given) in a new "
+                       "result_type object, made without __init__, whose attribute _native "
+                       "holds it. Immutable, safe to share between threads.")},
     {0, nullptr}};
 
 PyType_Spec authorizer_spec = {"cordon._native.Authorizer", sizeof(AuthorizerObject), 0,
@@ -658,6 +687,7 @@ PyType_Spec authorizer_spec = {"cordon._native.Authorizer", sizeof(AuthorizerObj
 // Adds Authorizer and Response to the module.
 void add_request_types(py::module_& m) {
   make_keys();
+  native_name = PyUnicode_InternFromString("_native");
   PyObject* response = PyType_FromSpec(&response_spec);
   if (response == nullptr) throw py::error_already_set();
   // Only the Authorizer makes Responses.
