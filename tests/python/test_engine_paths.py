@@ -12,6 +12,8 @@ import enum
 import json
 import pickle
 import re
+import threading
+import time
 import types
 
 import pytest
@@ -337,3 +339,38 @@ def test_stateless_batch_takes_the_native_path_too():
     results = cordon.is_authorized_batch([ALICE, AWKWARD["bob"]], POLICIES, ENTITIES)
     assert [r.allowed for r in results] == [True, False]
     assert results[0]._native is not None
+
+
+def test_native_decisions_run_without_the_gil():
+    # Many policies, each with a condition to evaluate: a batch that keeps the engine busy.
+    count = 20000
+    policies = "\n".join(
+        f'permit(principal, action, resource) when {{ context.n > {i} && context.n < 0 }};'
+        for i in range(count))
+    engine = Engine(policies, [])
+    batch = [{**ALICE, "context": {"n": 5}}] * 50
+    started = time.perf_counter()
+    engine.is_authorized_batch(batch)
+    alone = time.perf_counter() - started
+    if alone < 0.05:
+        pytest.skip(f"the batch took {alone:.3f} s: too fast to observe")
+    longest_pause = [0.0]
+    stop = threading.Event()
+
+    def watch():
+        last = time.perf_counter()
+        while not stop.is_set():
+            now = time.perf_counter()
+            longest_pause[0] = max(longest_pause[0], now - last)
+            last = now
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    time.sleep(0.02)
+    started = time.perf_counter()
+    results = engine.is_authorized_batch(batch)
+    elapsed = time.perf_counter() - started
+    stop.set()
+    watcher.join()
+    assert not any(r.allowed for r in results)
+    assert longest_pause[0] < elapsed / 2, (longest_pause[0], elapsed)
