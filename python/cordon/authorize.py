@@ -2,10 +2,10 @@
 
 Arguments are converted into cedar-wasm's AuthorizationCall JSON text and handed
 to ``cordon._native``; the engine decides, and its answer is converted back into
-an ``AuthzResult`` or raised as ``CordonError``. An ``Engine`` without a schema hands
-its request dicts to ``_native.Authorizer`` instead, which converts them straight into
-the engine's request (no JSON text either way) and sends any request it cannot convert
-exactly down the JSON path. Nothing here decides anything::
+an ``AuthzResult`` or raised as ``CordonError``. An ``Engine`` hands its request dicts
+to ``_native.Authorizer`` instead, which converts them straight into the engine's
+request (no JSON text either way) and sends any request it cannot convert exactly down
+the JSON path. Nothing here decides anything::
 
     request = {"principal": 'User::"alice"', "action": 'Action::"view"',
                "resource": 'Photo::"a.jpg"', "context": {"mfa": True}}
@@ -108,6 +108,14 @@ def _schema_json(schema: Optional[SchemaArg]) -> Optional[str]:
     if isinstance(schema, Mapping):
         return _json_text(schema, "schema")
     raise TypeError(f"schema must be a dict or text, not {type(schema).__name__}")
+
+
+def _schema_text(schema: SchemaArg) -> str:
+    """The schema as text for the engine's schema reader: Cedar schema text as it is, the
+    JSON form as JSON text (what _schema_json puts into a call, unquoted)."""
+    if isinstance(schema, str):
+        return schema
+    return _schema_json(schema) or ""
 
 
 def _request_json(request: Request) -> Tuple[str, Optional[str]]:
@@ -240,12 +248,13 @@ class Engine:
     never changes after construction, so one instance may serve many threads; the engine
     runs without holding the GIL.
 
-    Without a schema, requests take the native path: ``_native.Authorizer`` turns the
-    request dict into the engine's request and hands back its response, no JSON text on
-    the way. A request it does not convert exactly (anything but plain dicts, str, int,
-    bool, lists; any request the engine refuses), a call with ``entities`` or ``verbose``,
-    and every call of an Engine with a schema take the JSON path instead (the calls
-    ``stateful_is_authorized`` answers), so answers and errors are the JSON path's.
+    Requests take the native path: ``_native.Authorizer`` turns the request dict into the
+    engine's request and hands back its response, no JSON text on the way (with a schema,
+    only the context goes as JSON text, to be read with the schema). A request it does not
+    convert exactly (anything but plain dicts, str, int, bool, lists; any request the
+    engine refuses) and a call with ``entities`` or ``verbose`` take the JSON path instead
+    (the calls ``stateful_is_authorized`` answers), so answers and errors are the JSON
+    path's.
     """
 
     # Each Engine has its own store, so one name for its policy set and schema is enough.
@@ -255,19 +264,24 @@ class Engine:
                  schema: Optional[SchemaArg] = None) -> None:
         self._authorizer: Optional[_native.Authorizer] = None
         # The JSON path: (store, its members naming the policy set and schema, and the
-        # entities), made here, or for a native Engine when a call first needs it.
+        # entities). Made here for an Engine with a schema (so it raises here as it always
+        # has), else when the native Authorizer cannot be made, or when a call first needs it.
         self._json_path: Optional[Tuple[_native.PolicyStore, str, str]] = None
-        if schema is None:
-            try:
-                policies_json = _policies_json(policies)
-                entities_json = _entities_json(entities)
-                # Its answers come as AuthzResults holding the engine's response (_result_of).
-                self._authorizer = _native.Authorizer(policies_json, entities_json, AuthzResult)
-            except (TypeError, ValueError):
-                pass  # the JSON path, read below, raises the exact error it always has
-            else:
-                self._texts = (policies_json, entities_json)
-        if self._authorizer is None:
+        if schema is not None:
+            self._json_path = self._read_json_path(_policies_json(policies), entities, schema)
+        try:
+            policies_json = _policies_json(policies)
+            entities_json = _entities_json(entities)
+            # Cedar schema text or JSON schema text: what the JSON path's store reads.
+            schema_text = None if schema is None else _schema_text(schema)
+            # Its answers come as AuthzResults holding the engine's response (_result_of).
+            self._authorizer = _native.Authorizer(policies_json, entities_json, AuthzResult,
+                                                  schema_text)
+        except (TypeError, ValueError):
+            pass  # the JSON path, read below (or above), raises the exact error it always has
+        else:
+            self._texts = (policies_json, entities_json)
+        if self._authorizer is None and self._json_path is None:
             self._json_path = self._read_json_path(_policies_json(policies), entities, schema)
 
     @classmethod

@@ -26,6 +26,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <charconv>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -41,6 +42,7 @@
 #include "cordon/context_builder.h"
 #include "cordon/domain_json.h"
 #include "cordon/json_api.h"
+#include "cordon/schema.h"
 #include "cordon/server/audit_json.h"
 #include "cordon/verify_json.h"
 #include "cordon/version.h"
@@ -248,6 +250,90 @@ bool entity_ref_of(PyObject* value, cordon::EntityRef& out) {
 // than 200 levels anyway, and a context that holds itself stops here.
 constexpr int kMaxContextDepth = 256;
 
+// With a schema, the context is read as JSON text (the schema says what its values mean).
+void write_json_string(std::string_view text, std::string& out) {
+  static const char hex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out += hex[byte >> 4];
+      out += hex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+// JSON text of a context value, as cordon's JSON encoder writes it (every number exact);
+// false for anything that has no such text (None, a float, an int beyond 64 bits, another
+// type) or nests too deep.
+bool write_json(PyObject* value, std::string& out, int depth) {
+  if (depth > kMaxContextDepth) return false;
+  if (PyUnicode_CheckExact(value)) {
+    std::string_view text;
+    if (!utf8_of(value, text)) return false;
+    write_json_string(text, out);
+    return true;
+  }
+  if (value == Py_True) {
+    out += "true";
+    return true;
+  }
+  if (value == Py_False) {
+    out += "false";
+    return true;
+  }
+  if (PyLong_CheckExact(value)) {
+    int overflow = 0;
+    long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow != 0 || (number == -1 && PyErr_Occurred())) {
+      PyErr_Clear();
+      return false;
+    }
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+    out.append(digits, end);
+    return true;
+  }
+  if (PyDict_CheckExact(value)) {
+    out += '{';
+    Py_ssize_t pos = 0;
+    PyObject* key;
+    PyObject* item;
+    bool first = true;
+    while (PyDict_Next(value, &pos, &key, &item)) {
+      std::string_view name;
+      if (!PyUnicode_CheckExact(key) || !utf8_of(key, name)) return false;
+      if (!first) out += ',';
+      first = false;
+      write_json_string(name, out);
+      out += ':';
+      if (!write_json(item, out, depth + 1)) return false;
+    }
+    out += '}';
+    return true;
+  }
+  if (PyList_CheckExact(value) || PyTuple_CheckExact(value)) {
+    const bool list = PyList_CheckExact(value);
+    const Py_ssize_t size = list ? PyList_GET_SIZE(value) : PyTuple_GET_SIZE(value);
+    out += '[';
+    for (Py_ssize_t i = 0; i < size; ++i) {
+      if (i > 0) out += ',';
+      PyObject* item = list ? PyList_GET_ITEM(value, i) : PyTuple_GET_ITEM(value, i);
+      if (!write_json(item, out, depth + 1)) return false;
+    }
+    out += ']';
+    return true;
+  }
+  return false;
+}
+
 // A context value into the builder, with the meaning cordon's JSON encoder gives it (every
 // number exact); false for anything that has no such meaning here (None, a float, an int
 // beyond 64 bits, another type) or nests too deep.
@@ -304,8 +390,30 @@ bool build_context(PyObject* value, cordon::ContextBuilder& context, int depth) 
 // The request with its context: none, JSON text, or a dict built value by value; nullopt as
 // request_of.
 std::optional<cordon::Request> request_with_context(const cordon::EntityRef (&refs)[3],
-                                                    PyObject* context) {
+                                                    PyObject* context,
+                                                    const cordon::Schema* schema) {
   std::optional<cordon::Result<cordon::Request>> made;
+  if (schema != nullptr) {
+    // Read with the schema and validated, as the JSON path's calls are (validateRequest is
+    // never given there); the context as JSON text, {} when there is none.
+    std::string text = "{}";
+    if (context != nullptr && context != Py_None) {
+      if (PyUnicode_CheckExact(context)) {
+        std::string_view given;
+        if (!utf8_of(context, given) || given.empty() || given.substr(0, 3) == "\xEF\xBB\xBF")
+          return std::nullopt;
+        text.assign(given);
+      } else if (PyDict_CheckExact(context)) {
+        text.clear();
+        if (!write_json(context, text, 0)) return std::nullopt;
+      } else {
+        return std::nullopt;
+      }
+    }
+    made = cordon::Request::make(refs[0], refs[1], refs[2], text, *schema, true);
+    if (!*made) return std::nullopt;
+    return std::move(*made).value();
+  }
   if (context == nullptr || context == Py_None ||
       (PyDict_CheckExact(context) && PyDict_GET_SIZE(context) == 0)) {
     made = cordon::Request::make(refs[0], refs[1], refs[2]);  // {}
@@ -332,7 +440,8 @@ std::optional<cordon::Request> request_with_context(const cordon::EntityRef (&re
 // One request dict as a cordon::Request, with its correlation id (borrowed), or nullopt.
 // The correlation id is handed back as it is; only None or a str here (so a Response holds
 // no reference that could make a cycle), anything else goes the JSON path.
-std::optional<cordon::Request> request_of(PyObject* request, PyObject** correlation_id) {
+std::optional<cordon::Request> request_of(PyObject* request, PyObject** correlation_id,
+                                          const cordon::Schema* schema) {
   if (!PyDict_CheckExact(request) || !keys_are_str(request)) return std::nullopt;
   PyObject* principal = PyDict_GetItem(request, keys.principal);
   PyObject* action = PyDict_GetItem(request, keys.action);
@@ -349,7 +458,7 @@ std::optional<cordon::Request> request_of(PyObject* request, PyObject** correlat
   if (!entity_ref_of(principal, refs[0]) || !entity_ref_of(action, refs[1]) ||
       !entity_ref_of(resource, refs[2]))
     return std::nullopt;
-  auto made = request_with_context(refs, context);
+  auto made = request_with_context(refs, context, schema);
   if (made) *correlation_id = correlation;
   return made;
 }
@@ -363,24 +472,43 @@ std::optional<cordon::Request> request_of(PyObject* request, PyObject** correlat
 
 class Authorizer {
  public:
-  Authorizer(cordon::PolicySet policies, cordon::Entities entities)
-      : policies_(std::move(policies)), entities_(std::move(entities)) {}
+  Authorizer(cordon::PolicySet policies, cordon::Entities entities,
+             std::optional<cordon::Schema> schema)
+      : policies_(std::move(policies)),
+        entities_(std::move(entities)),
+        schema_(std::move(schema)) {}
 
-  // The parsed policies and entities, or the engine's message.
+  // The parsed policies, schema (Cedar schema text or JSON schema text, if any) and
+  // entities (read with the schema), or the engine's message.
   static std::unique_ptr<Authorizer> make(const std::string& policies_json,
-                                          const std::string& entities_json, std::string& error) {
+                                          const std::string& entities_json,
+                                          const std::optional<std::string>& schema_text,
+                                          std::string& error) {
     auto policies = cordon::PolicySet::from_json(policies_json);
     if (!policies) {
       error = policies.error().to_string();
       return nullptr;
     }
-    auto entities = cordon::Entities::from_json(entities_json, "the entities");
+    std::optional<cordon::Schema> schema;
+    if (schema_text) {
+      auto parsed = cordon::Schema::parse(*schema_text);
+      if (!parsed) {
+        error = parsed.error().to_string();
+        return nullptr;
+      }
+      schema = std::move(parsed).value();
+    }
+    auto entities = schema ? cordon::Entities::from_json(entities_json, {}, &*schema)
+                           : cordon::Entities::from_json(entities_json, "the entities");
     if (!entities) {
       error = entities.error().to_string();
       return nullptr;
     }
-    return std::make_unique<Authorizer>(std::move(policies).value(), std::move(entities).value());
+    return std::make_unique<Authorizer>(std::move(policies).value(), std::move(entities).value(),
+                                        std::move(schema));
   }
+
+  const cordon::Schema* schema() const { return schema_ ? &*schema_ : nullptr; }
 
   cordon::Response decide(const cordon::Request& request) const {
     return cordon::is_authorized(request, policies_, entities_);
@@ -389,6 +517,7 @@ class Authorizer {
  private:
   cordon::PolicySet policies_;
   cordon::Entities entities_;
+  std::optional<cordon::Schema> schema_;
 };
 
 // Sets the Python error for a C++ exception caught at the edge.
@@ -538,13 +667,26 @@ const Authorizer& authorizer_of(PyObject* object) {
 }
 
 PyObject* authorizer_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
-  static const char* names[] = {"policies_json", "entities_json", "result_type", nullptr};
+  static const char* names[] = {"policies_json", "entities_json", "result_type", "schema", nullptr};
   PyObject* policies_text = nullptr;
   PyObject* entities_text = nullptr;
   PyObject* result_type = Py_None;
-  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UU|O:Authorizer", const_cast<char**>(names),
-                                   &policies_text, &entities_text, &result_type))
+  PyObject* schema_object = Py_None;
+  if (!PyArg_ParseTupleAndKeywords(args, kwargs, "UU|OO:Authorizer", const_cast<char**>(names),
+                                   &policies_text, &entities_text, &result_type, &schema_object))
     return nullptr;
+  std::optional<std::string> schema_text;
+  if (schema_object != Py_None) {
+    std::string_view text;
+    if (!PyUnicode_Check(schema_object)) {
+      PyErr_SetString(PyExc_TypeError, "schema must be text or None");
+      return nullptr;
+    }
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(schema_object, &size);
+    if (data == nullptr) return nullptr;
+    schema_text.emplace(data, static_cast<size_t>(size));
+  }
   if (result_type != Py_None && !PyType_Check(result_type)) {
     PyErr_SetString(PyExc_TypeError, "result_type must be a class or None");
     return nullptr;
@@ -562,7 +704,7 @@ PyObject* authorizer_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
     std::string policies_json(policies, static_cast<size_t>(policies_size));
     std::string entities_json(entities, static_cast<size_t>(entities_size));
     Py_BEGIN_ALLOW_THREADS try {
-      made = Authorizer::make(policies_json, entities_json, message);
+      made = Authorizer::make(policies_json, entities_json, schema_text, message);
     } catch (...) {
       failed = true;
     }
@@ -597,9 +739,9 @@ void authorizer_dealloc(PyObject* object) {
 PyObject* authorizer_decide(PyObject* self, PyObject* request) {
   try {
     PyObject* correlation_id = Py_None;
-    auto converted = request_of(request, &correlation_id);
-    if (!converted) Py_RETURN_NONE;
     const Authorizer& authorizer = authorizer_of(self);
+    auto converted = request_of(request, &correlation_id, authorizer.schema());
+    if (!converted) Py_RETURN_NONE;
     cordon::Response response;
     bool failed = false;
     Py_BEGIN_ALLOW_THREADS try { response = authorizer.decide(*converted); } catch (...) {
@@ -621,11 +763,12 @@ PyObject* authorizer_decide_batch(PyObject* self, PyObject* requests) {
   try {
     // Converting runs no Python code, so the list cannot change meanwhile.
     const Py_ssize_t count = PyList_GET_SIZE(requests);
+    const Authorizer& authorizer = authorizer_of(self);
     std::vector<std::optional<cordon::Request>> converted(static_cast<size_t>(count));
     std::vector<PyObject*> correlation_ids(static_cast<size_t>(count), Py_None);
     for (Py_ssize_t i = 0; i < count; ++i)
-      converted[i] = request_of(PyList_GET_ITEM(requests, i), &correlation_ids[i]);
-    const Authorizer& authorizer = authorizer_of(self);
+      converted[i] =
+          request_of(PyList_GET_ITEM(requests, i), &correlation_ids[i], authorizer.schema());
     std::vector<cordon::Response> responses(static_cast<size_t>(count));
     bool failed = false;
     Py_BEGIN_ALLOW_THREADS try {
@@ -672,9 +815,12 @@ PyType_Slot authorizer_slots[] = {
     {Py_tp_dealloc, reinterpret_cast<void*>(authorizer_dealloc)},
     {Py_tp_methods, authorizer_methods},
     {Py_tp_doc,
-     const_cast<char*>("Authorizer(policies_json, entities_json, result_type=None): a parsed "
-                       "PolicySet (JSON text, as preparse_policy_set takes it) and entities (as "
-                       "preparse_entities) deciding request dicts without JSON text; "
+     const_cast<char*>("Authorizer(policies_json, entities_json, result_type=None, "
+                       "schema=None): a parsed PolicySet (JSON text, as preparse_policy_set "
+                       "takes it), schema (Cedar schema text or JSON schema text) and entities "
+                       "(as preparse_entities; with the schema, read with it) deciding request "
+                       "dicts without JSON text (with a schema, the context as JSON text, "
+                       "read with it, and every request validated); "
                        "ValueError (the engine's message) when either does not parse. Each "
                        "Response is handed back as it is, or (result_type given) in a new "
                        "result_type object, made without __init__, whose attribute _native "

@@ -1,11 +1,12 @@
 """cordon.Engine's two roads to a decision give the same answers and the same errors.
 
-An Engine without a schema decides a request natively (``_native.Authorizer``: the request
-dict straight into the engine, no JSON text); a request it does not convert exactly, a call
-with ``entities`` or ``verbose``, and an Engine with a schema take the JSON path
-(``PolicyStore.stateful_is_authorized``). Every shared vector (tests/vectors), in several
-spellings of its request, and a list of awkward requests go both ways here, and must come
-back the same: the answer, every property of the result, or the exception and its messages.
+An Engine decides a request natively (``_native.Authorizer``: the request dict straight
+into the engine, no JSON text; with a schema, the context as JSON text read with it); a
+request it does not convert exactly and a call with ``entities`` or ``verbose`` take the
+JSON path (``PolicyStore.stateful_is_authorized``). Every shared vector (tests/vectors), in
+several spellings of its request, a list of awkward requests and requests against a schema
+go both ways here, and must come back the same: the answer, every property of the result,
+or the exception and its messages.
 """
 
 import enum
@@ -23,10 +24,10 @@ from cordon import CordonError, Engine, _native
 from cordon.authorize import _policies_json
 
 
-def json_path_engine(policies, entities):
+def json_path_engine(policies, entities, schema=None):
     """An Engine that answers every request on the JSON path (a differential test's other
     side: the private switch is the only way to turn the native path off)."""
-    engine = Engine(policies, entities)
+    engine = Engine(policies, entities, schema)
     engine._authorizer = None
     return engine
 
@@ -374,3 +375,95 @@ def test_native_decisions_run_without_the_gil():
     watcher.join()
     assert not any(r.allowed for r in results)
     assert longest_pause[0] < elapsed / 2, (longest_pause[0], elapsed)
+
+
+CEDAR_SCHEMA = """
+entity Role;
+entity User in [Role] { age?: Long };
+entity Photo;
+action view appliesTo { principal: User, resource: Photo,
+                        context: { blocked?: Bool, n?: Long, who?: User, ip?: ipaddr } };
+"""
+
+JSON_SCHEMA = {"": {
+    "entityTypes": {
+        "Role": {},
+        "User": {"memberOfTypes": ["Role"], "shape": {
+            "type": "Record", "attributes": {"age": {"type": "Long", "required": False}}}},
+        "Photo": {},
+    },
+    "actions": {"view": {"appliesTo": {
+        "principalTypes": ["User"], "resourceTypes": ["Photo"],
+        "context": {"type": "Record", "attributes": {
+            "blocked": {"type": "Boolean", "required": False},
+            "n": {"type": "Long", "required": False},
+            "who": {"type": "Entity", "name": "User", "required": False},
+            "ip": {"type": "Extension", "name": "ipaddr", "required": False}}}}}},
+}}
+
+SCHEMA_POLICIES = POLICIES + """
+permit(principal, action, resource) when { context has ip && context.ip.isLoopback() };
+"""
+
+SCHEMA_REQUESTS = {
+    "plain": ALICE,
+    "no-context": {k: v for k, v in ALICE.items() if k != "context"},
+    "context-none": {**ALICE, "context": None},
+    "blocked": {**ALICE, "context": {"blocked": True}},
+    "n": {**ALICE, "context": {"n": 9223372036854775807}},
+    "who-without-escape": {**ALICE, "context": {"who": {"type": "User", "id": "alice"}}},
+    "who-escaped": {**ALICE, "context": {"who": {"__entity": {"type": "User", "id": "alice"}}}},
+    "ip-without-escape": {**ALICE, "context": {"ip": "127.0.0.1"}},
+    "ip-escaped": {**ALICE, "context": {"ip": {"__extn": {"fn": "ip", "arg": "127.0.0.1"}}}},
+    "context-text": {**ALICE, "context": '{"blocked": false, "ip": "10.0.0.1"}'},
+    "bob": {**ALICE, "principal": {"type": "User", "id": "bob"}},
+    "wrong-principal-type": {**ALICE, "principal": 'Role::"viewer"'},
+    "wrong-context-type": {**ALICE, "context": {"blocked": "yes"}},
+    "undeclared-context": {**ALICE, "context": {"unknown": True}},
+    "float": {**ALICE, "context": {"n": 1.5}},
+    "correlated": {**ALICE, "correlation_id": "c-1"},
+}
+
+
+@pytest.mark.parametrize("schema", [CEDAR_SCHEMA, JSON_SCHEMA, json.dumps(JSON_SCHEMA)],
+                         ids=["cedar-text", "json-dict", "json-text"])
+@pytest.mark.parametrize("name", list(SCHEMA_REQUESTS))
+def test_engine_with_a_schema_gives_the_same_outcome_both_ways(schema, name):
+    request = SCHEMA_REQUESTS[name]
+    native = Engine(SCHEMA_POLICIES, ENTITIES, schema)
+    json_path = json_path_engine(SCHEMA_POLICIES, ENTITIES, schema)
+    assert native._authorizer is not None
+    assert outcome(lambda: native.is_authorized(request)) == \
+        outcome(lambda: json_path.is_authorized(request))
+    batch = [ALICE, request, ALICE]
+    assert outcome(lambda: native.is_authorized_batch(batch)) == \
+        outcome(lambda: json_path.is_authorized_batch(batch))
+
+
+def test_engine_with_a_schema_decides_natively():
+    authorizer = Engine(SCHEMA_POLICIES, ENTITIES, CEDAR_SCHEMA)._authorizer
+    for name in ("plain", "no-context", "blocked", "who-without-escape", "ip-without-escape",
+                 "context-text", "correlated"):
+        assert authorizer.decide(SCHEMA_REQUESTS[name]) is not None, name
+    for name in ("wrong-principal-type", "wrong-context-type", "undeclared-context", "float"):
+        assert authorizer.decide(SCHEMA_REQUESTS[name]) is None, name
+
+
+def test_entities_that_break_the_schema_raise_on_each_call_as_before():
+    wrong = [{"uid": {"type": "User", "id": "alice"}, "attrs": {"age": "thirty"}, "parents": []}]
+    native = Engine(SCHEMA_POLICIES, wrong, CEDAR_SCHEMA)
+    json_path = json_path_engine(SCHEMA_POLICIES, wrong, CEDAR_SCHEMA)
+    assert native._authorizer is None
+    assert outcome(lambda: native.is_authorized(ALICE)) == \
+        outcome(lambda: json_path.is_authorized(ALICE))
+    assert outcome(lambda: native.is_authorized(ALICE))[0] == "raised"
+
+
+def test_schema_construction_errors_are_unchanged():
+    for schema in ("entity User in [", '{"": {"entityTypes": 5}}', 42):
+        with pytest.raises(Exception) as raised:
+            Engine(SCHEMA_POLICIES, ENTITIES, schema)
+        with pytest.raises(Exception) as expected:
+            Engine._read_json_path(_policies_json(SCHEMA_POLICIES), ENTITIES, schema)
+        assert type(raised.value) is type(expected.value)
+        assert str(raised.value) == str(expected.value)
