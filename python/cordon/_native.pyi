@@ -26,9 +26,11 @@ class Response:
 
 class Authorizer:
     # With a result_type, each Response comes in a new result_type object (made without
-    # __init__) whose attribute _native holds it; without, the Response itself.
+    # __init__) whose attribute _native holds it; without, the Response itself. schema:
+    # Cedar schema text or JSON schema text; the entities are then read with it, and each
+    # request's context too (as JSON text), the request validated.
     def __init__(self, policies_json: str, entities_json: str,
-                 result_type: Optional[type] = None) -> None: ...
+                 result_type: Optional[type] = None, schema: Optional[str] = None) -> None: ...
     def decide(self, request: Mapping[str, Any]) -> Optional[Any]: ...
     def decide_batch(self, requests: List[Mapping[str, Any]]) -> List[Optional[Any]]: ...
 
