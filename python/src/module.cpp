@@ -186,12 +186,24 @@ bool utf8_of(PyObject* text, std::string_view& out) {
   return true;
 }
 
-bool keys_are_str(PyObject* dict) {
+// The values of an exact dict's keys, in one pass over it: values[i] is the value under
+// names[i], or nullptr. False when a key is not an exact str or not one of the names. The
+// names differ in length, so each key is compared with one name at most, and no Python code
+// runs (no __eq__ or __hash__ of the caller's).
+template <size_t N>
+bool fields_of(PyObject* dict, PyObject* const (&names)[N], PyObject* (&values)[N]) {
+  for (auto& value : values) value = nullptr;
   Py_ssize_t pos = 0;
   PyObject* key;
   PyObject* value;
-  while (PyDict_Next(dict, &pos, &key, &value))
+  while (PyDict_Next(dict, &pos, &key, &value)) {
     if (!PyUnicode_CheckExact(key)) return false;
+    const Py_ssize_t length = PyUnicode_GET_LENGTH(key);
+    size_t i = 0;
+    while (i < N && PyUnicode_GET_LENGTH(names[i]) != length) ++i;
+    if (i == N || (key != names[i] && PyUnicode_Compare(key, names[i]) != 0)) return false;
+    values[i] = value;
+  }
   return true;
 }
 
@@ -215,9 +227,12 @@ bool valid_type_name(std::string_view type) {
 
 // {"type": str, "id": str} with a valid type name.
 bool entity_ref_fields(PyObject* dict, cordon::EntityRef& out) {
-  if (!PyDict_CheckExact(dict) || PyDict_GET_SIZE(dict) != 2 || !keys_are_str(dict)) return false;
-  PyObject* type = PyDict_GetItem(dict, keys.type);
-  PyObject* id = PyDict_GetItem(dict, keys.id);
+  PyObject* fields[2];
+  if (!PyDict_CheckExact(dict) || PyDict_GET_SIZE(dict) != 2 ||
+      !fields_of(dict, {keys.type, keys.id}, fields))
+    return false;
+  PyObject* type = fields[0];
+  PyObject* id = fields[1];
   if (type == nullptr || id == nullptr || !PyUnicode_CheckExact(type) || !PyUnicode_CheckExact(id))
     return false;
   std::string_view type_text, id_text;
@@ -239,9 +254,9 @@ bool entity_ref_of(PyObject* value, cordon::EntityRef& out) {
     return true;
   }
   if (PyDict_CheckExact(value) && PyDict_GET_SIZE(value) == 1) {
-    if (!keys_are_str(value)) return false;
-    value = PyDict_GetItem(value, keys.entity);
-    if (value == nullptr) return false;
+    PyObject* escaped[1];
+    if (!fields_of(value, {keys.entity}, escaped) || escaped[0] == nullptr) return false;
+    value = escaped[0];
   }
   return entity_ref_fields(value, out);
 }
@@ -442,16 +457,19 @@ std::optional<cordon::Request> request_with_context(const cordon::EntityRef (&re
 // no reference that could make a cycle), anything else goes the JSON path.
 std::optional<cordon::Request> request_of(PyObject* request, PyObject** correlation_id,
                                           const cordon::Schema* schema) {
-  if (!PyDict_CheckExact(request) || !keys_are_str(request)) return std::nullopt;
-  PyObject* principal = PyDict_GetItem(request, keys.principal);
-  PyObject* action = PyDict_GetItem(request, keys.action);
-  PyObject* resource = PyDict_GetItem(request, keys.resource);
-  PyObject* context = PyDict_GetItem(request, keys.context);
-  PyObject* correlation = PyDict_GetItem(request, keys.correlation_id);
   // Every key must be one of the five (a misspelt "context" is the JSON path's error).
-  if (principal == nullptr || action == nullptr || resource == nullptr ||
-      PyDict_GET_SIZE(request) != 3 + (context != nullptr) + (correlation != nullptr))
+  PyObject* fields[5];
+  if (!PyDict_CheckExact(request) ||
+      !fields_of(request,
+                 {keys.principal, keys.action, keys.resource, keys.context, keys.correlation_id},
+                 fields))
     return std::nullopt;
+  PyObject* principal = fields[0];
+  PyObject* action = fields[1];
+  PyObject* resource = fields[2];
+  PyObject* context = fields[3];
+  PyObject* correlation = fields[4];
+  if (principal == nullptr || action == nullptr || resource == nullptr) return std::nullopt;
   if (correlation == nullptr) correlation = Py_None;
   if (correlation != Py_None && !PyUnicode_CheckExact(correlation)) return std::nullopt;
   cordon::EntityRef refs[3];
