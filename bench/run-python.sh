@@ -9,7 +9,10 @@
 # pinned). If cordon cannot be imported there, or its installed files are older than any
 # source of the Python build (engine/, python/, CMakeLists.txt, pyproject.toml), the repo
 # is installed into the venv with `pip install --no-build-isolation .` (a C++ build);
-# --no-build uses the cordon it finds as it is. Workloads: generated into
+# --no-build uses the cordon it finds as it is. Env CORDON_BENCH_SITE: a site-packages folder
+# holding the cordon to measure (e.g. another venv's, where it was installed with pip), put
+# first on PYTHONPATH for cordon's runs only; cedarpy's runs are left as they are; implies
+# --no-build. Workloads: generated into
 # build/bench/workloads when missing; default every folder there. Output: the JSON lines in
 # build/bench/python.jsonl, then the table. Measures only: nothing here asserts a timing.
 set -euo pipefail
@@ -27,7 +30,7 @@ while (($#)); do
     --no-build) build=0 ;;
     --seconds) seconds="$2"; shift ;;
     --breakdown) breakdown=(--breakdown) ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     -*) echo "run-python.sh: unknown option $1" >&2; exit 2 ;;
     *) selected+=("$1") ;;
   esac
@@ -62,8 +65,13 @@ then
 fi
 
 # 2. cordon: the installed package, rebuilt into the venv when missing or stale.
-installed=$(cd /tmp && "$py" -c 'import cordon, os; print(os.path.dirname(cordon.__file__))' \
-              2>/dev/null || true)
+cordon_env=()
+if [[ -n ${CORDON_BENCH_SITE:-} ]]; then
+  cordon_env=(env "PYTHONPATH=$CORDON_BENCH_SITE${PYTHONPATH:+:$PYTHONPATH}")
+  build=0
+fi
+installed=$(cd /tmp && "${cordon_env[@]}" "$py" -c \
+              'import cordon, os; print(os.path.dirname(cordon.__file__))' 2>/dev/null || true)
 if ((build)); then
   stale=""
   if [[ -z $installed ]]; then
@@ -113,8 +121,9 @@ for workload in "${selected[@]}"; do
   for engine in cedarpy cordon; do
     echo "== $engine on $workload" >&2
     extra=()
-    [[ $engine == cordon ]] && extra=("${breakdown[@]}")
-    "$py" bench/python/run.py --engine "$engine" --workload "$WORKLOADS/$workload" \
+    run_env=()
+    [[ $engine == cordon ]] && extra=("${breakdown[@]}") && run_env=("${cordon_env[@]}")
+    "${run_env[@]}" "$py" bench/python/run.py --engine "$engine" --workload "$WORKLOADS/$workload" \
       --seconds "$seconds" "${extra[@]}" >"$line_file"
     grep -v '"breakdown": *true' "$line_file" | tee -a "$results" | cut -c1-400
     grep '"breakdown": *true' "$line_file" >>"$breakdowns" || true

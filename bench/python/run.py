@@ -310,44 +310,39 @@ def main():
 
 
 def breakdown(engine, name, sets, order, per_call, args):
-    """Where one cordon Engine.is_authorized call's time goes: converting the request dict
-    to the call's JSON text (cordon.authorize._request_json), the native call on that text
-    (the text into C++, parsing the call and the entities, deciding, writing the answer),
-    and turning the answer text into an AuthzResult; and the native call once more with
-    "entities": [] to price the entities."""
-    from cordon import authorize
-    items, texts, bare, answers = [], [], [], []
+    """Where one cordon Engine.is_authorized call's time goes, on its native path: the whole
+    call; the native call alone (`Engine._authorizer.decide`: the request dict into the
+    engine's request, deciding, the response handed back in an AuthzResult); the same call on
+    an Authorizer with no policies and no entities (converting, calling and wrapping alone);
+    and, for comparison, the whole call on the JSON path (the request as JSON text, parsed in
+    C++, the answer parsed by json.loads), as an Engine takes it for a request it does not
+    convert. Private names: a diagnostic only, to be updated here if they change."""
+    from cordon import _native
+    from cordon.results import AuthzResult
+    empty = _native.Authorizer('{"staticPolicies":""}', "[]", AuthzResult)
+    whole, decide, bare, json_path = [], [], [], []
     for fn, call in per_call:
         if fn is None:  # a set the engine refused: never in `order`
-            items.append(None), texts.append(None), bare.append(None), answers.append(None)
+            whole.append(None), decide.append(None), bare.append(None), json_path.append(None)
             continue
         engine_obj = fn.__self__
-        members, _ = authorize._request_json(call)
-        text = "{" + members + "," + engine_obj._shared + "}"
-        items.append(call)
-        texts.append((engine_obj._store.stateful_is_authorized, text))
-        bare.append((engine_obj._store.stateful_is_authorized,
-                     "{" + members + "," + engine_obj._shared_members("[]") + "}"))
-        answers.append(engine_obj._store.stateful_is_authorized(text))
+        whole.append((fn, call))
+        decide.append((engine_obj._authorizer.decide, call))
+        bare.append((empty.decide, call))
+        json_path.append((lambda request, e=engine_obj: engine.cordon.authorize._authorize(
+            request, e._members_for(None), e._evaluate, False), call))
 
-    def part(fn, inputs):
-        wrapped = [(fn, x) for x in inputs]
-        return statistics(measure(per_call_sampler(args.batch), wrapped, order, args.seconds,
-                                  args.max_samples, whole_rounds=False, decisions_per_sample=args.batch))
+    def part(items):
+        return statistics(measure(per_call_sampler(args.batch), items, order, args.seconds,
+                                  args.max_samples, whole_rounds=False,
+                                  decisions_per_sample=args.batch))
 
-    def native(item):
-        store_call, text = item
-        return store_call(text)
-
-    from cordon.results import AuthzResult
     return {
         "build": "python", "engine": "cordon", "workload": name, "breakdown": True,
-        "call_json_bytes_mean": round(sum(len(t[1]) for t in texts if t) /
-                                      max(1, sum(1 for t in texts if t))),
-        "request_json": part(authorize._request_json, items),
-        "native_call": part(native, texts),
-        "decode_answer": part(lambda text: AuthzResult(authorize._decode(text), None), answers),
-        "native_call_without_entities": part(native, bare),
+        "engine_is_authorized": part(whole),
+        "native_decide": part(decide),
+        "native_decide_without_policies": part(bare),
+        "json_path": part(json_path),
     }
 
 

@@ -116,8 +116,10 @@ def main(arguments):
     for line in breakdowns:
         parts = {k: v for k, v in line.items() if isinstance(v, dict)}
         text = "; ".join(f"{k} {duration(v['p50_ns'])}" for k, v in parts.items())
-        print(f"- where cordon's time goes ({line['build']}, {line['workload']}, p50 per call, "
-              f"call JSON {line['call_json_bytes_mean']:,} bytes): {text}")
+        size = (f", call JSON {line['call_json_bytes_mean']:,} bytes"
+                if "call_json_bytes_mean" in line else "")
+        print(f"- where cordon's time goes ({line['build']}, {line['workload']}, p50 per call"
+              f"{size}): {text}")
     for problem in problems:
         print(f"!!! {problem}")
     return 1 if problems else 0

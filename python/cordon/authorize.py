@@ -2,7 +2,10 @@
 
 Arguments are converted into cedar-wasm's AuthorizationCall JSON text and handed
 to ``cordon._native``; the engine decides, and its answer is converted back into
-an ``AuthzResult`` or raised as ``CordonError``. Nothing here decides anything::
+an ``AuthzResult`` or raised as ``CordonError``. An ``Engine`` hands its request dicts
+to ``_native.Authorizer`` instead, which converts them straight into the engine's
+request (no JSON text either way) and sends any request it cannot convert exactly down
+the JSON path. Nothing here decides anything::
 
     request = {"principal": 'User::"alice"', "action": 'Action::"view"',
                "resource": 'Photo::"a.jpg"', "context": {"mfa": True}}
@@ -17,7 +20,8 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (Any, Callable, Iterable, List, Mapping, Optional, Sequence, Tuple, TypeVar,
+                    Union)
 
 from cordon import _native
 from cordon.results import AuthzResult, CordonError
@@ -106,6 +110,14 @@ def _schema_json(schema: Optional[SchemaArg]) -> Optional[str]:
     raise TypeError(f"schema must be a dict or text, not {type(schema).__name__}")
 
 
+def _schema_text(schema: SchemaArg) -> str:
+    """The schema as text for the engine's schema reader: Cedar schema text as it is, the
+    JSON form as JSON text (what _schema_json puts into a call, unquoted)."""
+    if isinstance(schema, str):
+        return schema
+    return _schema_json(schema) or ""
+
+
 def _request_json(request: Request) -> Tuple[str, Optional[str]]:
     """The request's members of the call (without braces) and its correlation id."""
     if not isinstance(request, Mapping):
@@ -163,12 +175,15 @@ def _authorize(request: Request, shared_members: str, evaluate: Callable[[str], 
     return result
 
 
-def _authorize_each(requests: Iterable[Request], authorize_one: Callable[[Request], AuthzResult]
+_Item = TypeVar("_Item")
+
+
+def _authorize_each(items: Iterable[_Item], authorize_one: Callable[[_Item], AuthzResult]
                     ) -> List[AuthzResult]:
     results = []
-    for index, request in enumerate(requests):
+    for index, item in enumerate(items):
         try:
-            results.append(authorize_one(request))
+            results.append(authorize_one(item))
         except CordonError as error:
             raise CordonError([f"requests[{index}]: {m}" for m in error.messages], error.errors,
                               error.warnings) from None
@@ -228,10 +243,18 @@ def is_authorized_json(call_json: str) -> str:
 class Engine:
     """A policy set (and schema) parsed once, with default entities, answering many requests.
 
-    Construction parses the policies and the schema (raising ``CordonError`` if
-    either does not parse); ``is_authorized`` then only converts the request. An
-    Engine never changes after construction, so one instance may serve many
-    threads; the engine runs without holding the GIL.
+    Construction parses the policies, the entities and the schema (raising ``CordonError``
+    if any does not parse); ``is_authorized`` then only converts the request. An Engine
+    never changes after construction, so one instance may serve many threads; the engine
+    runs without holding the GIL.
+
+    Requests take the native path: ``_native.Authorizer`` turns the request dict into the
+    engine's request and hands back its response, no JSON text on the way (with a schema,
+    only the context goes as JSON text, to be read with the schema). A request it does not
+    convert exactly (anything but plain dicts, str, int, bool, lists; any request the
+    engine refuses) and a call with ``entities`` or ``verbose`` take the JSON path instead
+    (the calls ``stateful_is_authorized`` answers), so answers and errors are the JSON
+    path's.
     """
 
     # Each Engine has its own store, so one name for its policy set and schema is enough.
@@ -239,42 +262,94 @@ class Engine:
 
     def __init__(self, policies: PoliciesArg, entities: Optional[EntitiesArg] = None,
                  schema: Optional[SchemaArg] = None) -> None:
-        self._store = _native.PolicyStore()
-        _decode(self._store.preparse_policy_set(self._NAME, _policies_json(policies)))
+        self._authorizer: Optional[_native.Authorizer] = None
+        # The JSON path: (store, its members naming the policy set and schema, and the
+        # entities). Made here for an Engine with a schema (so it raises here as it always
+        # has), else when the native Authorizer cannot be made, or when a call first needs it.
+        self._json_path: Optional[Tuple[_native.PolicyStore, str, str]] = None
+        if schema is not None:
+            self._json_path = self._read_json_path(_policies_json(policies), entities, schema)
+        try:
+            policies_json = _policies_json(policies)
+            entities_json = _entities_json(entities)
+            # Cedar schema text or JSON schema text: what the JSON path's store reads.
+            schema_text = None if schema is None else _schema_text(schema)
+            # Its answers come as AuthzResults holding the engine's response (_result_of).
+            self._authorizer = _native.Authorizer(policies_json, entities_json, AuthzResult,
+                                                  schema_text)
+        except (TypeError, ValueError):
+            pass  # the JSON path, read below (or above), raises the exact error it always has
+        else:
+            self._texts = (policies_json, entities_json)
+        if self._authorizer is None and self._json_path is None:
+            self._json_path = self._read_json_path(_policies_json(policies), entities, schema)
+
+    @classmethod
+    def _read_json_path(cls, policies_json: str, entities: Optional[EntitiesArg],
+                        schema: Optional[SchemaArg]) -> Tuple[_native.PolicyStore, str, str]:
+        store = _native.PolicyStore()
+        _decode(store.preparse_policy_set(cls._NAME, policies_json))
         schema_json = _schema_json(schema)
-        self._preparsed = f'"preparsedPolicySetId":{_dump(self._NAME)}'
+        preparsed = f'"preparsedPolicySetId":{_dump(cls._NAME)}'
         if schema_json is not None:
-            _decode(self._store.preparse_schema(self._NAME, schema_json))
-            self._preparsed += f',"preparsedSchemaName":{_dump(self._NAME)}'
+            _decode(store.preparse_schema(cls._NAME, schema_json))
+            preparsed += f',"preparsedSchemaName":{_dump(cls._NAME)}'
         # The default entities are read once, here, not on every call; with a schema they
         # are read with it, so they travel in each call instead.
         entities_json = _entities_json(entities)
         if schema_json is None:
-            _decode(self._store.preparse_entities(self._NAME, entities_json))
-            self._shared = f'{self._preparsed},"preparsedEntitiesId":{_dump(self._NAME)}'
+            _decode(store.preparse_entities(cls._NAME, entities_json))
+            shared = f'{preparsed},"preparsedEntitiesId":{_dump(cls._NAME)}'
         else:
-            self._shared = self._shared_members(entities_json)
+            shared = f'{preparsed},"entities":{entities_json}'
+        return store, preparsed, shared
 
-    def _shared_members(self, entities: str) -> str:
-        return f'{self._preparsed},"entities":{entities}'
+    def _json(self) -> Tuple[_native.PolicyStore, str, str]:
+        state = self._json_path
+        if state is None:
+            # Texts that the Authorizer read, so they read here too. Two threads may both
+            # get here: each makes the same state, and either one is kept.
+            policies_json, entities_json = self._texts
+            state = self._json_path = self._read_json_path(policies_json, entities_json, None)
+        return state
 
     def _members_for(self, entities: Optional[EntitiesArg]) -> str:
+        _, preparsed, shared = self._json()
         if entities is None:
-            return self._shared
-        return self._shared_members(_entities_json(entities))
+            return shared
+        return f'{preparsed},"entities":{_entities_json(entities)}'
+
+    def _evaluate(self, call_json: str) -> str:
+        return self._json()[0].stateful_is_authorized(call_json)
 
     def is_authorized(self, request: Request, entities: Optional[EntitiesArg] = None,
                       verbose: bool = False) -> AuthzResult:
         """Decides one request against this engine's policies; ``entities`` replaces
         the engine's entities for this request only."""
-        return _authorize(request, self._members_for(entities),
-                          self._store.stateful_is_authorized, verbose)
+        authorizer = self._authorizer
+        if authorizer is not None and entities is None and not verbose:
+            result = authorizer.decide(request)  # an AuthzResult, made natively
+            if result is not None:
+                return result
+        return _authorize(request, self._members_for(entities), self._evaluate, verbose)
 
     def is_authorized_batch(self, requests: Iterable[Request],
                             entities: Optional[EntitiesArg] = None,
                             verbose: bool = False) -> List[AuthzResult]:
         """Decides each request independently; results are in request order."""
-        shared = self._members_for(entities)
-        evaluate = self._store.stateful_is_authorized
-        return _authorize_each(requests,
-                               lambda request: _authorize(request, shared, evaluate, verbose))
+        authorizer = self._authorizer
+        if authorizer is None or entities is not None or verbose:
+            shared = self._members_for(entities)
+            return _authorize_each(
+                requests, lambda request: _authorize(request, shared, self._evaluate, verbose))
+        if type(requests) is not list:
+            requests = list(requests)
+        results = authorizer.decide_batch(requests)
+        if None not in results:
+            return results
+        # Some requests take the JSON path; the first that fails raises, naming its index.
+        shared = self._members_for(None)
+        return _authorize_each(
+            zip(requests, results),
+            lambda pair: (pair[1] if pair[1] is not None else
+                          _authorize(pair[0], shared, self._evaluate, False)))

@@ -115,7 +115,13 @@ class Diagnostics:
 
 
 class AuthzResult:
-    """The answer to one request (cedarpy's ``AuthzResult``)."""
+    """The answer to one request (cedarpy's ``AuthzResult``).
+
+    Made from the engine's answer dict, or (``cordon.Engine``'s native path) from the
+    engine's native response, read only when a property asks for it.
+    """
+
+    __slots__ = ("_native", "_answer", "_decision", "_diagnostics", "_correlation_id")
 
     def __init__(self, answer: Mapping[str, Any], correlation_id: Optional[str] = None) -> None:
         response = answer.get("response")
@@ -126,44 +132,89 @@ class AuthzResult:
         if decision is None:
             # Fail closed on anything that is not a decision we know.
             raise CordonError([f"engine answered an unknown decision: {named!r}"])
-        diagnostics = response.get("diagnostics") or {}
+        self._native = None
         self._answer = answer
         self._decision = decision
         self._correlation_id = correlation_id
-        self._diagnostics = Diagnostics(
-            [str(r) for r in diagnostics.get("reason") or []],
-            [PolicyError(str(e.get("policyId", "")), str((e.get("error") or {}).get("message", "")))
-             for e in diagnostics.get("errors") or []])
+        self._diagnostics = _answer_diagnostics(answer)
 
     @property
     def decision(self) -> Decision:
-        return self._decision
+        native = self._native
+        if native is None:
+            return self._decision
+        return Decision.Allow if native.allowed else Decision.Deny
 
     @property
     def allowed(self) -> bool:
-        return self._decision is Decision.Allow
+        native = self._native
+        if native is None:
+            return self._decision is Decision.Allow
+        return native.allowed
 
     @property
     def diagnostics(self) -> Diagnostics:
-        return self._diagnostics
+        try:
+            return self._diagnostics
+        except AttributeError:  # a native response's, made on first use
+            self._diagnostics = _native_diagnostics(self._native)
+            return self._diagnostics
 
     @property
     def correlation_id(self) -> Optional[str]:
         """The request's ``correlation_id``, handed back unchanged (as cedarpy does)."""
-        return self._correlation_id
+        native = self._native
+        if native is None:
+            return self._correlation_id
+        return native.correlation_id
 
     @property
     def warnings(self) -> List[Dict[str, Any]]:
-        return [dict(w) for w in self._answer.get("warnings") or []]
+        native = self._native
+        answer = self._answer if native is None else json.loads(native.answer_json())
+        return [dict(w) for w in answer.get("warnings") or []]
 
     @property
     def answer(self) -> Dict[str, Any]:
         """The engine's cedar-wasm-shaped answer, as parsed JSON."""
-        return copy.deepcopy(dict(self._answer))
+        native = self._native
+        if native is None:
+            return copy.deepcopy(dict(self._answer))
+        # The engine's own writer: the same text as the JSON path's answer.
+        return json.loads(native.answer_json())
+
+    def __reduce__(self) -> Any:
+        # Copies and pickles hold the answer itself, whichever way the result was made.
+        return (AuthzResult, (self.answer, self.correlation_id))
 
     def __getitem__(self, name: str) -> Any:
         # cedarpy allows result["decision"] as well as result.decision.
         return getattr(self, name)
 
     def __repr__(self) -> str:
-        return f"AuthzResult(decision={self._decision}, diagnostics={self._diagnostics!r})"
+        return f"AuthzResult(decision={self.decision}, diagnostics={self.diagnostics!r})"
+
+
+def _answer_diagnostics(answer: Mapping[str, Any]) -> Diagnostics:
+    diagnostics = answer["response"].get("diagnostics") or {}
+    return Diagnostics(
+        [str(r) for r in diagnostics.get("reason") or []],
+        [PolicyError(str(e.get("policyId", "")), str((e.get("error") or {}).get("message", "")))
+         for e in diagnostics.get("errors") or []])
+
+
+def _native_diagnostics(native: Any) -> Diagnostics:
+    try:
+        return Diagnostics(native.reasons, [PolicyError(*e) for e in native.errors])
+    except UnicodeDecodeError:
+        # Text that is not UTF-8 (an error message cut inside a character): the answer's
+        # writer replaces it as the JSON path does.
+        return _answer_diagnostics(json.loads(native.answer_json()))
+
+
+def _result_of(native: Any) -> AuthzResult:
+    """An AuthzResult around a ``_native.Response``, as ``_native.Authorizer`` makes them for
+    ``cordon.Engine`` (given ``AuthzResult`` as its result type)."""
+    result = object.__new__(AuthzResult)
+    result._native = native
+    return result

@@ -32,6 +32,10 @@ struct Response {
   // cedar-wasm's response object:
   // {"decision":"allow","diagnostics":{"reason":[...],"errors":[{"policyId":..,"error":{"message":..}}]}}
   std::string to_json() const;
+
+  // cedar-wasm's AuthorizationAnswer holding it, as the JSON API answers a decided call:
+  // {"type":"success","response":<to_json()>,"warnings":[]}
+  std::string answer_json() const;
 };
 
 Response is_authorized(const Request& request, const PolicySet& policies, const Entities& entities);

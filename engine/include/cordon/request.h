@@ -25,6 +25,7 @@ namespace detail {
 struct RequestData;
 }
 
+class ContextBuilder;
 class Schema;
 
 class Request {
@@ -32,6 +33,11 @@ class Request {
   // Builds a request; context_json is a JSON object (or empty for {}).
   static Result<Request> make(const EntityRef& principal, const EntityRef& action,
                               const EntityRef& resource, std::string_view context_json = {});
+
+  // The same with the context built by a ContextBuilder (cordon/context_builder.h): an error
+  // unless it is complete().
+  static Result<Request> make(const EntityRef& principal, const EntityRef& action,
+                              const EntityRef& resource, ContextBuilder&& context);
 
   // Reads {"principal", "action", "resource", "context"} from a JSON object.
   static Result<Request> from_json(std::string_view json);
@@ -52,7 +58,7 @@ class Request {
 
   const detail::RequestData& data() const { return *data_; }
 
- // For the engine's own use: wraps already-built internal data.
+  // For the engine's own use: wraps already-built internal data.
   explicit Request(std::shared_ptr<const detail::RequestData> data);
 
  private:

@@ -70,4 +70,8 @@ std::string Response::to_json() const {
                                              nlohmann::ordered_json::error_handler_t::replace);
 }
 
+std::string Response::answer_json() const {
+  return cedar::success_answer(*this);
+}
+
 }  // namespace cordon

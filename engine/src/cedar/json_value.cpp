@@ -2,6 +2,7 @@
 
 #include "cedar/extensions.h"
 #include "cedar/parser.h"
+#include "cordon/entity_ref.h"
 
 namespace cordon::cedar {
 
@@ -86,11 +87,6 @@ std::string brief(const json& j) {
   return text.size() > 80 ? text.substr(0, 77) + "..." : text;
 }
 
-bool valid_type_name(const std::string& type) {
-  auto parsed = parse_entity_type(type);
-  return parsed.ok() && parsed.value() == type;
-}
-
 bool uid_fields(const json& j, EntityUid& out, std::string& error) {
   if (!j.is_object()) {
     error = "expected an entity reference {\"type\": ..., \"id\": ...}, found " + brief(j);
@@ -104,7 +100,7 @@ bool uid_fields(const json& j, EntityUid& out, std::string& error) {
   }
   out.type = type->get<std::string>();
   out.id = id->get<std::string>();
-  if (!valid_type_name(out.type)) {
+  if (!is_entity_type_name(out.type)) {
     error = "invalid entity type name `" + out.type + "`";
     return false;
   }
