@@ -688,14 +688,14 @@ class Scrubber {
 
   bool scrub_plain_text(std::string_view text, std::string& out) {
     std::string current;
-    telemetry::TextTraits traits = telemetry::traits_of(text);
+    telemetry::Prefilter candidates = telemetry::prefilter(text);
     // A named value needs its `=` or `:`.
-    bool changed = (traits.equals > 0 || traits.colons > 0) && scrub_named_values(text, current);
+    bool changed = candidates.name_separator && scrub_named_values(text, current);
     std::string_view now = changed ? std::string_view(current) : text;
-    if (changed) traits = telemetry::traits_of(now);
+    if (changed) candidates = telemetry::prefilter(now);
     std::string next;
     for (const auto& rule : profile_.values) {
-      if (!telemetry::may_match(rule.detector, traits)) continue;
+      if (!telemetry::may_match(rule.detector, candidates)) continue;
       auto matches = telemetry::find_all(rule.detector, now);
       if (matches.empty()) continue;
       next.clear();
@@ -708,7 +708,7 @@ class Scrubber {
       next.append(now.data() + last, now.size() - last);
       current.swap(next);
       now = current;
-      traits = telemetry::traits_of(now);
+      candidates = telemetry::prefilter(now);
       changed = true;
     }
     if (changed) out.assign(now.data(), now.size());
