@@ -500,7 +500,7 @@ bool has_prefix_at(std::string_view text, size_t at, std::string_view prefix) {
 
 // Counts of the characters the detectors need, one 8-bit field each, so that counting is one
 // table lookup and one add per byte (fields are added into size_t totals every 255 bytes).
-enum CountField : unsigned { kDigits, kDots, kColons, kAts, kEquals, kJs, kSlashes };
+enum CountField : unsigned { kDigits, kDots, kColons, kAts, kEquals, kJs, kSlashes, kPercents };
 constexpr uint64_t field(CountField f) {
   return uint64_t{1} << (8 * f);
 }
@@ -515,14 +515,16 @@ enum : uint8_t {
   kIsColon = 32,
 };
 
-// Which word-driven detectors a pair of bytes may start (the first two letters of a word
-// they look for), indexed by the two bytes (first | second << 8).
+// Which word-driven detectors a word may be for, from its first two letters (folded to
+// lower case: a superset for the case-sensitive API key prefixes), indexed by
+// letter[first] * 32 + letter[second].
 enum : uint8_t { kBearerWord = 1, kKeywordWord = 2, kApiKeyWord = 4 };
 
 struct Tables {
   uint64_t count[256] = {};
   uint8_t run[256] = {};
-  uint8_t pair[65536] = {};
+  uint8_t letter[256] = {};  // 1-26 for a-z and A-Z, 0 for any other byte
+  uint8_t pair[32 * 32] = {};
 };
 
 const Tables& tables() {
@@ -539,23 +541,23 @@ const Tables& tables() {
     t.count[at('=')] = field(kEquals);
     t.count[at('J')] = field(kJs);
     t.count[at('/')] = field(kSlashes);
+    t.count[at('%')] = field(kPercents);
     for (char c : {' ', '-', '(', ')'}) t.run[at(c)] = kPhoneRun;
     t.run[at('.')] = kPhoneRun | kIpv4Run | kIsDot;
     t.run[at(':')] = kIpv6Run | kIsColon;
     for (char c : {'a', 'b', 'c', 'd', 'e', 'f', 'A', 'B', 'C', 'D', 'E', 'F'})
       t.run[at(c)] = kIpv6Run;
-    // bearer, basic, token and the secret keywords in any case; API key prefixes as written.
-    auto mark = [&t, at](std::string_view w, uint8_t flag, bool any_case) {
-      for (int variant = 0; variant < (any_case ? 4 : 1); ++variant) {
-        char a = w[0], b = w[1];
-        if (variant & 1) a = static_cast<char>(a - 'a' + 'A');
-        if ((variant & 2) && b >= 'a' && b <= 'z') b = static_cast<char>(b - 'a' + 'A');
-        t.pair[at(a) | at(b) << 8] |= flag;
-      }
+    for (char c = 'a'; c <= 'z'; ++c) {
+      t.letter[at(c)] = static_cast<uint8_t>(c - 'a' + 1);
+      t.letter[at(static_cast<char>(c - 'a' + 'A'))] = static_cast<uint8_t>(c - 'a' + 1);
+    }
+    // Small enough to stay in the L1 cache (a table indexed by two raw bytes, 64 KB, did not).
+    auto mark = [&t, at](std::string_view w, uint8_t flag) {
+      t.pair[t.letter[at(w[0])] * 32 + t.letter[at(w[1])]] |= flag;
     };
-    for (std::string_view w : {"bearer", "basic", "token"}) mark(w, kBearerWord, true);
-    for (std::string_view w : kSecretKeywords) mark(w, kKeywordWord, true);
-    for (const auto& p : kApiKeyPrefixes) mark(p.text, kApiKeyWord, false);
+    for (std::string_view w : {"bearer", "basic", "token"}) mark(w, kBearerWord);
+    for (std::string_view w : kSecretKeywords) mark(w, kKeywordWord);
+    for (const auto& p : kApiKeyPrefixes) mark(p.text, kApiKeyWord);
     return t;
   }();
   return t;
@@ -567,17 +569,28 @@ Prefilter prefilter(std::string_view text) {
   const Tables& t = tables();
   const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
-  size_t counts[7] = {};
+  // Four sums, so that the adds do not wait on each other; a block is 255 bytes, so that no
+  // 8-bit field of their total overflows.
+  size_t counts[8] = {};
   for (size_t block = 0; block < n; block += 255) {
     const size_t end = std::min(n, block + 255);
-    uint64_t packed = 0;
-    for (size_t i = block; i < end; ++i) packed += t.count[bytes[i]];
-    for (int f = 0; f < 7; ++f) counts[f] += (packed >> (8 * f)) & 0xFF;
+    uint64_t sum[4] = {};
+    size_t i = block;
+    for (; i + 4 <= end; i += 4) {
+      sum[0] += t.count[bytes[i]];
+      sum[1] += t.count[bytes[i + 1]];
+      sum[2] += t.count[bytes[i + 2]];
+      sum[3] += t.count[bytes[i + 3]];
+    }
+    for (; i < end; ++i) sum[0] += t.count[bytes[i]];
+    const uint64_t packed = sum[0] + sum[1] + sum[2] + sum[3];
+    for (int f = 0; f < 8; ++f) counts[f] += (packed >> (8 * f)) & 0xFF;
   }
   const size_t digits = counts[kDigits], dots = counts[kDots], colons = counts[kColons];
   Prefilter p;
   auto keep = [&p](Detector d) { p.detectors |= 1u << static_cast<unsigned>(d); };
   p.name_separator = counts[kEquals] > 0 || colons > 0;
+  p.percent = counts[kPercents] > 0;
   if (counts[kAts] > 0) keep(Detector::email);
   if (colons > 0 && counts[kSlashes] >= 2) keep(Detector::url_password);  // "://"
   if (counts[kJs] > 0 && dots >= 2) keep(Detector::jwt);                  // "eyJ" and 2 dots
@@ -589,33 +602,54 @@ Prefilter prefilter(std::string_view text) {
   const bool phone_or_card = digits >= 10;
   const bool ipv4 = digits >= 4 && dots >= 3;
   const bool ipv6 = colons >= 2;
-  if (phone_or_card || ipv4 || ipv6) {
-    size_t phone_digits = 0, phone_max = 0, v4_digits = 0, v4_dots = 0, v6_colons = 0;
-    bool v4 = false, v6 = false;
+  // One loop per kind of run, and only for the detectors the counts leave in play.
+  if (phone_or_card) {
+    // Branches, not selects: a select chains every byte to the one before.
+    size_t run = 0, longest = 0;
     for (size_t i = 0; i < n; ++i) {
       const unsigned c = t.run[bytes[i]];
-      const size_t digit = (c & kIsDigit) != 0;
-      phone_digits = (c & kPhoneRun) ? phone_digits + digit : 0;
-      phone_max = std::max(phone_max, phone_digits);
-      v4_digits = (c & kIpv4Run) ? v4_digits + digit : 0;
-      v4_dots = (c & kIpv4Run) ? v4_dots + ((c & kIsDot) != 0) : 0;
-      v4 = v4 || (v4_digits >= 4 && v4_dots >= 3);
-      v6_colons = (c & kIpv6Run) ? v6_colons + ((c & kIsColon) != 0) : 0;
-      v6 = v6 || v6_colons >= 2;
+      if (!(c & kPhoneRun)) {
+        run = 0;
+      } else if (c & kIsDigit) {
+        if (++run > longest) longest = run;
+      }
     }
-    if (phone_max >= 10) keep(Detector::phone);
-    if (phone_max >= 13) keep(Detector::card);
-    if ((ipv4 && v4) || (ipv6 && v6)) keep(Detector::ip);
+    if (longest >= 10) keep(Detector::phone);
+    if (longest >= 13) keep(Detector::card);
   }
+  bool ip = false;
+  if (ipv4) {
+    size_t run_digits = 0, run_dots = 0;
+    for (size_t i = 0; i < n && !ip; ++i) {
+      const unsigned c = t.run[bytes[i]];
+      const bool in_run = (c & kIpv4Run) != 0;
+      run_digits = in_run ? run_digits + ((c & kIsDigit) != 0) : 0;
+      run_dots = in_run ? run_dots + ((c & kIsDot) != 0) : 0;
+      ip = run_digits >= 4 && run_dots >= 3;
+    }
+  }
+  if (ipv6 && !ip) {
+    size_t run_colons = 0;
+    for (size_t i = 0; i < n && !ip; ++i) {
+      const unsigned c = t.run[bytes[i]];
+      run_colons = (c & kIpv6Run) ? run_colons + ((c & kIsColon) != 0) : 0;
+      ip = run_colons >= 2;
+    }
+  }
+  if (ip) keep(Detector::ip);
 
   // Word-driven detectors: each match starts at a letter that no letter precedes (their own
   // boundary tests are stricter): bearer/basic/token there (any case); an API key prefix
   // there; a whole word that is a secret keyword (any case) with a space, `:` or `=` after.
-  // Their words' first two bytes find the places to look (one table lookup per byte).
+  // The first two letters of their words find the places to look.
   bool bearer = false, keyword = false, api_key = false;
+  unsigned before = 0, current = n ? t.letter[bytes[0]] : 0;
   for (size_t i = 0; i + 1 < n; ++i) {
-    const uint8_t flags = t.pair[bytes[i] | bytes[i + 1] << 8];
-    if (flags == 0 || (i > 0 && is_alpha(text[i - 1]))) continue;
+    const unsigned next = t.letter[bytes[i + 1]];
+    const uint8_t flags = before == 0 ? t.pair[current * 32 + next] : 0;
+    before = current;
+    current = next;
+    if (flags == 0) continue;
     if ((flags & kBearerWord) && !bearer)
       bearer = starts_with_ci(text, i, "bearer") || starts_with_ci(text, i, "basic") ||
                starts_with_ci(text, i, "token");

@@ -41,6 +41,7 @@ std::vector<Match> find_all(Detector detector, std::string_view text);
 struct Prefilter {
   uint32_t detectors = 0;       // bit 1 << Detector for each detector that may match
   bool name_separator = false;  // an `=` or `:` (a `name=value` pair needs one)
+  bool percent = false;         // a `%` (percent-escapes need one)
 };
 Prefilter prefilter(std::string_view text);
 

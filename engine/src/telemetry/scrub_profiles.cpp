@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <limits>
 #include <optional>
@@ -196,18 +197,20 @@ class KeyRules {
   explicit KeyRules(const ScrubProfile& profile) : profile_(profile) {}
 
   const KeyRule* find(std::string_view key, std::string_view parent) {
-    auto it = by_key_.find(key);
-    if (it == by_key_.end()) {
-      storage_.emplace_back(key);
-      Entry entry = classify(storage_.back());
-      it = by_key_.emplace(storage_.back(), entry).first;
+    const uint32_t k = intern(key);
+    if (k == kUncached) {
+      const Entry entry = classify(key);
+      return !entry.parent_matters || parent.empty() ? entry.rule : match(key, parent);
     }
-    if (!it->second.parent_matters || parent.empty()) return it->second.rule;
-    std::string pair = std::string(parent) + '\0' + std::string(key);
+    const Entry& entry = entries_[k];
+    if (!entry.parent_matters || parent.empty()) return entry.rule;
+    const uint32_t p = intern(parent);
+    if (p == kUncached) return match(key, parent);
+    const uint64_t pair = uint64_t{p} << 32 | k;
     auto hit = by_pair_.find(pair);
     if (hit != by_pair_.end()) return hit->second;
     const KeyRule* rule = match(key, parent);
-    by_pair_.emplace(std::move(pair), rule);
+    by_pair_.emplace(pair, rule);
     return rule;
   }
 
@@ -274,10 +277,71 @@ class KeyRules {
     return entry;
   }
 
+  // Keys are interned in an open-addressing table with a cheap hash of all their bytes:
+  // std::unordered_map's hashing and node chasing cost more than the rest of a key's
+  // scrubbing. An event with very many distinct keys stops being cached, not slower.
+  static constexpr uint32_t kUncached = 0xFFFFFFFF;
+  static constexpr size_t kMaxCached = 1 << 16;
+
+  static uint64_t hash(std::string_view s) {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+      h ^= h >> 31;
+    }
+    uint64_t tail = 0;
+    for (size_t shift = 0; i < s.size(); ++i, shift += 8)
+      tail |= uint64_t{static_cast<unsigned char>(s[i])} << shift;
+    h = (h ^ tail) * 0x94D049BB133111EBull;
+    return h ^ (h >> 29);
+  }
+
+  // The index of `key`'s entry, classified on first sight; kUncached past kMaxCached keys.
+  uint32_t intern(std::string_view key) {
+    if (slots_.empty()) slots_.assign(256, Slot{});
+    const uint64_t h = hash(key);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.index == kUncached) break;
+      if (slot.hash == h && keys_[slot.index] == key) return slot.index;
+    }
+    if (entries_.size() >= kMaxCached) return kUncached;
+    keys_.emplace_back(key);
+    entries_.push_back(classify(key));
+    const uint32_t index = static_cast<uint32_t>(entries_.size() - 1);
+    if (2 * entries_.size() > slots_.size()) {
+      std::vector<Slot> old(2 * slots_.size(), Slot{});
+      old.swap(slots_);
+      for (const Slot& s : old)
+        if (s.index != kUncached) place(s);
+    } else {
+      place(Slot{h, index});
+      return index;
+    }
+    place(Slot{h, index});
+    return index;
+  }
+
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t index = kUncached;
+  };
+  void place(const Slot& s) {
+    const size_t mask = slots_.size() - 1;
+    size_t i = s.hash & mask;
+    while (slots_[i].index != kUncached) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+
   const ScrubProfile& profile_;
-  std::deque<std::string> storage_;  // the keys viewed by by_key_ (a deque never moves them)
-  std::unordered_map<std::string_view, Entry> by_key_;
-  std::unordered_map<std::string, const KeyRule*> by_pair_;
+  std::deque<std::string> keys_;  // by entry index (a deque never moves them)
+  std::vector<Entry> entries_;
+  std::vector<Slot> slots_;
+  std::unordered_map<uint64_t, const KeyRule*> by_pair_;  // (parent, key) entry indexes
 };
 
 // Scrubs an event in one pass over its JSON text: reads it with json::Reader and writes the
@@ -674,11 +738,11 @@ class Scrubber {
   // Returns whether the text changed (then `out` holds it).
   bool scrub_text(std::string_view text, std::string& out) {
     std::string plain;
-    const bool changed = scrub_plain_text(text, plain);
+    bool percent = false;
+    const bool changed = scrub_plain_text(text, plain, &percent);
     const std::string_view now = changed ? std::string_view(plain) : text;
     std::string decoded, scrubbed;
-    if (now.find('%') != std::string_view::npos && percent_decode(now, decoded) &&
-        scrub_plain_text(decoded, scrubbed)) {
+    if (percent && percent_decode(now, decoded) && scrub_plain_text(decoded, scrubbed)) {
       out = std::move(scrubbed);
       return true;
     }
@@ -686,7 +750,8 @@ class Scrubber {
     return changed;
   }
 
-  bool scrub_plain_text(std::string_view text, std::string& out) {
+  // `percent`, when given, says whether the result (or `text`, unchanged) holds a `%`.
+  bool scrub_plain_text(std::string_view text, std::string& out, bool* percent = nullptr) {
     std::string current;
     telemetry::Prefilter candidates = telemetry::prefilter(text);
     // A named value needs its `=` or `:`.
@@ -711,6 +776,7 @@ class Scrubber {
       candidates = telemetry::prefilter(now);
       changed = true;
     }
+    if (percent) *percent = candidates.percent;
     if (changed) out.assign(now.data(), now.size());
     return changed;
   }
@@ -868,8 +934,14 @@ Result<ScrubbedEvent> scrub_telemetry(const Bundle& bundle, std::string_view eve
 }
 
 std::string ScrubbedEvent::to_json() const {
-  // event_json is already compact JSON text: spliced in, never read again.
-  std::string out = "{\"event\":";
+  // event_json is already compact JSON text: spliced in, never read again, into a buffer
+  // sized once (growing it would copy a large event again).
+  size_t size = 64 + event_json.size();
+  for (const auto* list : {&removed, &replaced})
+    for (const auto& pointer : *list) size += pointer.size() + 3;
+  std::string out;
+  out.reserve(size);
+  out += "{\"event\":";
   out += event_json;
   for (const auto* list : {&removed, &replaced}) {
     out += list == &removed ? ",\"removed\":[" : ",\"replaced\":[";
