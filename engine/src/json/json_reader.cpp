@@ -138,8 +138,9 @@ SourceLocation Reader::location(size_t offset) {
       std::memcpy(&w, text_.data() + cursor_, 8);
       const uint64_t newline = w ^ (ones * '\n');
       if (((newline - ones) & ~newline & highs) == 0) {
-        const uint64_t continuation = w & ~(w << 1) & highs;  // 10xxxxxx
-        column_ += static_cast<uint32_t>(8 - __builtin_popcountll(continuation));
+        // Bytes 10xxxxxx, counted by a multiply (popcount is a libgcc call without -mpopcnt).
+        const uint64_t continuation = (w & ~(w << 1) & highs) >> 7;
+        column_ += static_cast<uint32_t>(8 - ((continuation * ones) >> 56));
         cursor_ += 8;
         continue;
       }

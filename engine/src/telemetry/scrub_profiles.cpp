@@ -445,20 +445,27 @@ class Scrubber {
     return true;
   }
 
-  // Writes an object's key and reads its `:`; the decoded key goes to `key`.
-  bool member_key(size_t mark, std::string& key) {
+  // Reads an object's key and its `:`; the decoded key goes to `key`, and `escaped` says
+  // whether it had escapes.
+  bool member_key(size_t mark, std::string& key, bool& escaped) {
     reader_.skip_space();
     const size_t key_offset = reader_.pos();
     std::string_view k;
-    bool escaped;
     if (!reader_.key(k, scratch_, escaped)) return false;
     if (!keys_.insert(mark, k, !escaped)) return reader_.duplicate_key(key_offset, k);
     key.assign(k.data(), k.size());
     return reader_.colon();
   }
 
-  void write_key(std::string& w, std::string_view key) {
-    json::append_quoted(w, key);
+  void write_key(std::string& w, std::string_view key, bool escaped) {
+    if (escaped) {
+      json::append_quoted(w, key);
+    } else {
+      // Without escapes, no byte of the key needs one: written as it was.
+      w += '"';
+      w.append(key);
+      w += '"';
+    }
     w += ':';
   }
 
@@ -472,10 +479,11 @@ class Scrubber {
         reader_.open('}', empty);
         const size_t mark = keys_.open();
         std::string key;
+        bool escaped;
         for (bool more = !empty, first = true; more; first = false) {
-          if (!member_key(mark, key)) return false;
+          if (!member_key(mark, key, escaped)) return false;
           if (!first) w += ',';
-          write_key(w, key);
+          write_key(w, key, escaped);
           if (!copy(w, depth + 1) || !reader_.after_member(more)) return false;
         }
         keys_.close(mark);
@@ -565,7 +573,8 @@ class Scrubber {
     for (bool more = !empty; more;) {
       Step& s = step(depth + 1);
       s.is_index = false;
-      if (!member_key(mark, s.key)) return false;
+      bool escaped;
+      if (!member_key(mark, s.key, escaped)) return false;
       const std::string& key = s.key;
       const KeyRule* rule = rules_.find(key, depth >= 2 ? parent_key(depth) : "");
       if (rule && rule->method == Method::remove) {
@@ -575,7 +584,7 @@ class Scrubber {
       } else {
         if (!first) w += ',';
         first = false;
-        write_key(w, key);
+        write_key(w, key, escaped);
         if (rule) {
           if (!apply(w, rule->method, depth + 1)) return false;
         } else if (!value(w, depth + 1, key)) {
@@ -754,6 +763,10 @@ class Scrubber {
   bool scrub_plain_text(std::string_view text, std::string& out, bool* percent = nullptr) {
     std::string current;
     telemetry::Prefilter candidates = telemetry::prefilter(text);
+    if (!candidates.name_separator && candidates.detectors == 0) {
+      if (percent) *percent = candidates.percent;
+      return false;  // most strings: nothing any rule could change
+    }
     // A named value needs its `=` or `:`.
     bool changed = candidates.name_separator && scrub_named_values(text, current);
     std::string_view now = changed ? std::string_view(current) : text;
