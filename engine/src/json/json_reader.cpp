@@ -95,8 +95,15 @@ bool KeyTracker::insert(size_t mark, std::string_view key, bool stable) {
   constexpr size_t kLinear = 32;
   const size_t count = keys_.size() - mark;
   if (count < kLinear) {
-    for (size_t i = mark; i < keys_.size(); ++i)
-      if (keys_[i] == key) return false;
+    // Siblings of the same length usually differ in their first byte: checked before a
+    // call to memcmp.
+    for (size_t i = mark; i < keys_.size(); ++i) {
+      const std::string_view other = keys_[i];
+      if (other.size() == key.size() &&
+          (key.empty() ||
+           (other[0] == key[0] && std::memcmp(other.data(), key.data(), key.size()) == 0)))
+        return false;
+    }
   } else {
     if (large_.empty() || large_.back().first != mark) {
       large_.emplace_back(mark,

@@ -523,8 +523,8 @@ enum : uint8_t { kBearerWord = 1, kKeywordWord = 2, kApiKeyWord = 4 };
 struct Tables {
   uint64_t count[256] = {};
   uint8_t run[256] = {};
-  uint8_t letter[256] = {};  // 1-26 for a-z and A-Z, 0 for any other byte
-  uint8_t pair[32 * 32] = {};
+  uint8_t letter[256] = {};        // 1-26 for a-z and A-Z, 0 for any other byte
+  uint8_t pair[2 * 32 * 32] = {};  // the second half stays zero (see prefilter)
 };
 
 const Tables& tables() {
@@ -646,7 +646,9 @@ Prefilter prefilter(std::string_view text) {
   unsigned before = 0, current = n ? t.letter[bytes[0]] : 0;
   for (size_t i = 0; i + 1 < n; ++i) {
     const unsigned next = t.letter[bytes[i + 1]];
-    const uint8_t flags = before == 0 ? t.pair[current * 32 + next] : 0;
+    // The upper half of `pair` is zeros: a letter before selects it without a branch (one
+    // that changes its mind at every word's edge).
+    const uint8_t flags = t.pair[(before != 0) << 10 | current << 5 | next];
     before = current;
     current = next;
     if (flags == 0) continue;

@@ -307,7 +307,9 @@ class KeyRules {
     for (size_t i = h & mask;; i = (i + 1) & mask) {
       Slot& slot = slots_[i];
       if (slot.index == kUncached) break;
-      if (slot.hash == h && keys_[slot.index] == key) return slot.index;
+      if (slot.hash == h && keys_[slot.index].size() == key.size() &&
+          std::memcmp(keys_[slot.index].data(), key.data(), key.size()) == 0)
+        return slot.index;
     }
     if (entries_.size() >= kMaxCached) return kUncached;
     keys_.emplace_back(key);
