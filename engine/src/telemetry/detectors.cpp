@@ -523,8 +523,8 @@ enum : uint8_t { kBearerWord = 1, kKeywordWord = 2, kApiKeyWord = 4 };
 struct Tables {
   uint64_t count[256] = {};
   uint8_t run[256] = {};
-  uint8_t letter[256] = {};        // 1-26 for a-z and A-Z, 0 for any other byte
-  uint8_t pair[2 * 32 * 32] = {};  // the second half stays zero (see prefilter)
+  uint8_t letter[256] = {};  // 1-26 for a-z and A-Z, 0 for any other byte
+  uint8_t pair[32 * 32] = {};
 };
 
 const Tables& tables() {
@@ -641,34 +641,50 @@ Prefilter prefilter(std::string_view text) {
   // Word-driven detectors: each match starts at a letter that no letter precedes (their own
   // boundary tests are stricter): bearer/basic/token there (any case); an API key prefix
   // there; a whole word that is a secret keyword (any case) with a space, `:` or `=` after.
-  // The first two letters of their words find the places to look.
+  // The first two letters of their words find the places to look, at the word starts found
+  // eight bytes at a time (a byte is an ASCII letter when, in lower case, it lies in a-z).
   bool bearer = false, keyword = false, api_key = false;
-  unsigned before = 0, current = n ? t.letter[bytes[0]] : 0;
-  for (size_t i = 0; i + 1 < n; ++i) {
-    const unsigned next = t.letter[bytes[i + 1]];
-    // The upper half of `pair` is zeros: a letter before selects it without a branch (one
-    // that changes its mind at every word's edge).
-    const uint8_t flags = t.pair[(before != 0) << 10 | current << 5 | next];
-    before = current;
-    current = next;
-    if (flags == 0) continue;
-    if ((flags & kBearerWord) && !bearer)
-      bearer = starts_with_ci(text, i, "bearer") || starts_with_ci(text, i, "basic") ||
-               starts_with_ci(text, i, "token");
-    if ((flags & kKeywordWord) && !keyword) {
-      size_t end = i + 2;
-      while (end < n && is_alpha(text[end])) ++end;
-      const size_t length = end - i;
-      if (end < n && (text[end] == ' ' || text[end] == ':' || text[end] == '=')) {
-        for (std::string_view k : kSecretKeywords)
-          keyword = keyword || (length == k.size() && starts_with_ci(text, i, k));
+  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  uint64_t letter_before = 0;  // the high bit of byte 0 set when a letter ends the last step
+  for (size_t step = 0; step + 1 < n && !(bearer && keyword && api_key); step += 8) {
+    uint64_t w = 0;
+    if (step + 8 <= n) {
+      std::memcpy(&w, bytes + step, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+      w = __builtin_bswap64(w);  // byte k of the text in bits 8k..8k+7, as below
+#endif
+    } else {
+      for (size_t k = step; k < n; ++k) w |= uint64_t{bytes[k]} << (8 * (k - step));
+    }
+    const uint64_t folded = (w | ones * 0x20) & ~highs;
+    const uint64_t letters =
+        (folded + ones * (0x80 - 'a')) & ~(folded + ones * (0x80 - 'z' - 1)) & ~w & highs;
+    uint64_t starts = letters & ~((letters << 8) | letter_before);
+    letter_before = letters >> 56;
+    while (starts != 0) {
+      // Byte k of the step is bits 8k..8k+7: the lowest start comes first in the text.
+      const size_t i = step + static_cast<size_t>(__builtin_ctzll(starts) >> 3);
+      starts &= starts - 1;
+      if (i + 1 >= n) break;
+      const uint8_t flags = t.pair[t.letter[bytes[i]] << 5 | t.letter[bytes[i + 1]]];
+      if (flags == 0) continue;
+      if ((flags & kBearerWord) && !bearer)
+        bearer = starts_with_ci(text, i, "bearer") || starts_with_ci(text, i, "basic") ||
+                 starts_with_ci(text, i, "token");
+      if ((flags & kKeywordWord) && !keyword) {
+        size_t end = i + 2;
+        while (end < n && is_alpha(text[end])) ++end;
+        const size_t length = end - i;
+        if (end < n && (text[end] == ' ' || text[end] == ':' || text[end] == '=')) {
+          for (std::string_view k : kSecretKeywords)
+            keyword = keyword || (length == k.size() && starts_with_ci(text, i, k));
+        }
+      }
+      if ((flags & kApiKeyWord) && !api_key) {
+        for (const auto& prefix : kApiKeyPrefixes)
+          api_key = api_key || has_prefix_at(text, i, prefix.text);
       }
     }
-    if ((flags & kApiKeyWord) && !api_key) {
-      for (const auto& prefix : kApiKeyPrefixes)
-        api_key = api_key || has_prefix_at(text, i, prefix.text);
-    }
-    if (bearer && keyword && api_key) break;
   }
   if (bearer) keep(Detector::bearer);
   if (keyword) keep(Detector::keyword_secret);
