@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <limits>
 #include <optional>
 #include <unordered_map>
@@ -340,7 +339,7 @@ class KeyRules {
   }
 
   const ScrubProfile& profile_;
-  std::deque<std::string> keys_;  // by entry index (a deque never moves them)
+  std::vector<std::string> keys_;  // by entry index
   std::vector<Entry> entries_;
   std::vector<Slot> slots_;
   std::unordered_map<uint64_t, const KeyRule*> by_pair_;  // (parent, key) entry indexes
@@ -819,6 +818,25 @@ class Scrubber {
     return any && text::is_valid_utf8(out);
   }
 
+  // The first `=` or `:` at or after `from`, or text.size(); eight bytes at a time (URLs
+  // and query strings are long, their separators few).
+  static size_t find_separator(std::string_view text, size_t from) {
+    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = from;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= text.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, text.data() + i, 8);
+      const uint64_t equals = w ^ (ones * '='), colon = w ^ (ones * ':');
+      // The lowest flagged byte is exact (borrows only reach higher ones).
+      const uint64_t hit = (((equals - ones) & ~equals) | ((colon - ones) & ~colon)) & highs;
+      if (hit != 0) return i + static_cast<size_t>(__builtin_ctzll(hit) >> 3);
+    }
+#endif
+    while (i < text.size() && text[i] != '=' && text[i] != ':') ++i;
+    return i;
+  }
+
   // Rewrites `name=value` pairs in `in`; the text is copied into `out` at the first one.
   bool scrub_named_values(std::string_view in, std::string& out) {
     if (profile_.keys.empty()) return false;
@@ -834,8 +852,7 @@ class Scrubber {
     size_t i = 0;
     size_t from = 0;
     while (true) {
-      size_t sep = std::max(i, from);
-      while (sep < text.size() && text[sep] != '=' && text[sep] != ':') ++sep;
+      size_t sep = find_separator(text, std::max(i, from));
       if (sep >= text.size()) break;
       from = sep + 1;
       size_t name_end = sep;
