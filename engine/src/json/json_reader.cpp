@@ -183,7 +183,7 @@ Error Reader::error() {
   return err;
 }
 
-bool Reader::value_start(int depth, int max_depth) {
+bool Reader::value_start_failed(int depth, int max_depth) {
   if (depth > max_depth) return fail("nested deeper than " + std::to_string(max_depth) + " levels");
   if (at_end()) return fail("unexpected end of input; expected a JSON value");
   return true;
@@ -210,16 +210,8 @@ bool Reader::hex4(uint32_t& out) {
   return true;
 }
 
-bool Reader::string(std::string_view& value, std::string& scratch, bool& escaped) {
-  ++pos_;  // opening quote
-  const size_t begin = pos_;
-  size_t run = plain_run_end(text_, pos_);
-  if (run < text_.size() && text_[run] == '"') {
-    value = text_.substr(begin, run - begin);
-    escaped = false;
-    pos_ = run + 1;
-    return true;
-  }
+bool Reader::string_with_escapes(size_t begin, size_t run, std::string_view& value,
+                                 std::string& scratch, bool& escaped) {
   escaped = true;
   scratch.assign(text_.data() + begin, run - begin);
   pos_ = run;
@@ -333,43 +325,8 @@ bool Reader::number(std::string_view& raw, bool& is_float) {
   return true;
 }
 
-void Reader::open(char close, bool& empty) {
-  ++pos_;
-  skip_space();
-  empty = !at_end() && text_[pos_] == close;
-  if (empty) ++pos_;
-}
-
-bool Reader::key(std::string_view& value, std::string& scratch, bool& escaped) {
-  skip_space();
-  if (at_end() || text_[pos_] != '"') return fail("expected a string key");
-  return string(value, scratch, escaped);
-}
-
-bool Reader::colon() {
-  skip_space();
-  if (at_end() || text_[pos_] != ':') return fail("expected `:` after the key");
-  ++pos_;
-  skip_space();
-  return true;
-}
-
-bool Reader::after_member(bool& more) {
-  skip_space();
-  if (!at_end() && (text_[pos_] == ',' || text_[pos_] == '}')) {
-    more = text_[pos_++] == ',';
-    return true;
-  }
-  return fail("expected `,` or `}` in an object");
-}
-
-bool Reader::after_element(bool& more) {
-  skip_space();
-  if (!at_end() && (text_[pos_] == ',' || text_[pos_] == ']')) {
-    more = text_[pos_++] == ',';
-    return true;
-  }
-  return fail("expected `,` or `]` in an array");
+bool Reader::expected(const char* message) {
+  return fail(message);
 }
 
 bool Reader::duplicate_key(size_t key_offset, std::string_view key) {
