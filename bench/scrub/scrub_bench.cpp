@@ -27,6 +27,7 @@
 #include "cordon/bundle.h"
 #include "cordon/domain_json.h"
 #include "cordon/masks.h"
+#include "json/json_reader.h"
 
 namespace {
 
@@ -263,6 +264,86 @@ std::string payload(size_t target, uint64_t seed) {
   return batch.dump();
 }
 
+// The second floor: the scrubber's own JSON reader reading the payload and writing it back
+// compact, with the checks scrubbing makes (duplicate keys, depth, 64-bit integers) and no
+// scrubbing: what any scrubber built on json::Reader pays at least.
+bool reader_copy_value(cordon::json::Reader& r, cordon::json::KeyTracker& keys,
+                       std::string& scratch, std::string& out, int depth) {
+  if (!r.value_start(depth, 256)) return false;
+  switch (r.peek()) {
+    case '{': {
+      out += '{';
+      bool empty;
+      r.open('}', empty);
+      const size_t mark = keys.open();
+      for (bool more = !empty, first = true; more; first = false) {
+        r.skip_space();
+        std::string_view k;
+        bool escaped;
+        if (!r.key(k, scratch, escaped) || !keys.insert(mark, k, !escaped) || !r.colon())
+          return false;
+        if (!first) out += ',';
+        cordon::json::append_quoted(out, k);
+        out += ':';
+        if (!reader_copy_value(r, keys, scratch, out, depth + 1) || !r.after_member(more))
+          return false;
+      }
+      keys.close(mark);
+      out += '}';
+      return true;
+    }
+    case '[': {
+      out += '[';
+      bool empty;
+      r.open(']', empty);
+      for (bool more = !empty, first = true; more; first = false) {
+        r.skip_space();
+        if (!first) out += ',';
+        if (!reader_copy_value(r, keys, scratch, out, depth + 1) || !r.after_element(more))
+          return false;
+      }
+      out += ']';
+      return true;
+    }
+    case '"': {
+      std::string_view s;
+      bool escaped;
+      if (!r.string(s, scratch, escaped)) return false;
+      if (escaped) {
+        cordon::json::append_quoted(out, s);
+      } else {
+        out += '"';
+        out.append(s);
+        out += '"';
+      }
+      return true;
+    }
+    case 't':
+    case 'f':
+    case 'n': {
+      const std::string_view word = r.peek() == 't' ? "true" : r.peek() == 'f' ? "false" : "null";
+      if (!r.literal(word)) return false;
+      out.append(word);
+      return true;
+    }
+    default: {
+      std::string_view raw;
+      bool is_float;
+      if (!r.number(raw, is_float)) return false;
+      out.append(raw);
+      return true;
+    }
+  }
+}
+
+bool reader_copy(std::string_view text, std::string& out) {
+  cordon::json::Reader r(text);
+  cordon::json::KeyTracker keys;
+  std::string scratch;
+  r.skip_space();
+  return reader_copy_value(r, keys, scratch, out, 1) && r.end();
+}
+
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
@@ -298,6 +379,7 @@ int main(int argc, char** argv) {
   fs::path bundle_dir = fs::path(CORDON_SOURCE_DIR) / "policies" / "elaygent";
   int runs = 7;
   std::string write_dir;
+  std::string only;  // one column, for a profiler: floor, floor-reader, scrub or call
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--bundle" && i + 1 < argc) {
@@ -306,8 +388,11 @@ int main(int argc, char** argv) {
       runs = std::max(1, std::atoi(argv[++i]));
     } else if (arg == "--write-payloads" && i + 1 < argc) {
       write_dir = argv[++i];
+    } else if (arg == "--only" && i + 1 < argc) {
+      only = argv[++i];
     } else {
-      std::cerr << "usage: cordon_scrub_bench [--bundle DIR] [--runs N] [--write-payloads DIR]\n";
+      std::cerr << "usage: cordon_scrub_bench [--bundle DIR] [--runs N] [--write-payloads DIR] "
+                   "[--only floor|scrub|call]\n";
       return 2;
     }
   }
@@ -327,9 +412,10 @@ int main(int argc, char** argv) {
       "CPU second\n\n",
       profile.c_str(), bundle->name().c_str(), runs);
   std::printf(
-      "| payload | bytes | floor: nlohmann parse+dump | scrub_telemetry (C++) | "
-      "domain_json scrub call | scrub / floor |\n");
-  std::printf("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+      "| payload | bytes | floor: nlohmann parse+dump | floor: json::Reader read+write | "
+      "scrub_telemetry (C++) | domain_json scrub call | scrub / nlohmann floor | "
+      "scrub / json::Reader floor |\n");
+  std::printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
   const std::pair<const char*, size_t> sizes[] = {
       {"100 KB", 100 * 1000}, {"1 MB", 1000 * 1000}, {"10 MB", 10 * 1000 * 1000}};
   for (const auto& [label, target] : sizes) {
@@ -351,15 +437,28 @@ int main(int argc, char** argv) {
       return 1;
     }
     size_t sink = 0;
-    const double floor =
-        median_seconds(runs, [&] { sink += nlohmann::json::parse(text).dump().size(); });
-    const double scrub = median_seconds(
-        runs, [&] { sink += cordon::scrub_telemetry(*bundle, text, profile)->event_json.size(); });
-    const double call_time = median_seconds(
-        runs, [&] { sink += cordon::domain_json::scrub_telemetry(*bundle, call).size(); });
+    // `--only` times one column (the others print as 0), for a profiler.
+    auto time = [&](const char* column, const std::function<void()>& body) {
+      return only.empty() || only == column ? median_seconds(runs, body) : 0.0;
+    };
+    const double floor = time("floor", [&] { sink += nlohmann::json::parse(text).dump().size(); });
+    std::string copied;
+    const double reader_floor = time("floor-reader", [&] {
+      copied.clear();
+      copied.reserve(text.size());
+      sink += reader_copy(text, copied) ? copied.size() : 0;
+    });
+    const double scrub = time("scrub", [&] {
+      sink += cordon::scrub_telemetry(*bundle, text, profile)->event_json.size();
+    });
+    const double call_time =
+        time("call", [&] { sink += cordon::domain_json::scrub_telemetry(*bundle, call).size(); });
     const double mb = static_cast<double>(text.size()) / 1e6;
-    std::printf("| %s | %zu | %.1f | %.1f | %.1f | %.2f |\n", label, text.size(), mb / floor,
-                mb / scrub, mb / call_time, floor / scrub);
+    auto rate = [&](double seconds) { return seconds > 0 ? mb / seconds : 0.0; };
+    auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+    std::printf("| %s | %zu | %.1f | %.1f | %.1f | %.1f | %.2f | %.2f |\n", label, text.size(),
+                rate(floor), rate(reader_floor), rate(scrub), rate(call_time), ratio(floor, scrub),
+                ratio(reader_floor, scrub));
     if (sink == 0) std::printf("(no output)\n");
   }
   return 0;

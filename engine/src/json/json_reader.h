@@ -24,6 +24,10 @@
 
 namespace cordon::json {
 
+// Offset of the first byte of `s` from `from` that is `"`, `\` or a control character, or
+// s.size(): the end of a string's plain run.
+size_t plain_run_end(std::string_view s, size_t from);
+
 // Tracks the keys of open objects, for the duplicate-key check without a DOM.
 class KeyTracker {
  public:
@@ -76,7 +80,9 @@ class Reader {
 
   // At the start of a value (after skip_space): fails when `depth` exceeds `max_depth` or
   // the text has ended.
-  bool value_start(int depth, int max_depth);
+  bool value_start(int depth, int max_depth) {
+    return (depth <= max_depth && pos_ < text_.size()) || value_start_failed(depth, max_depth);
+  }
   // Fails on a character that cannot start a value (call after value_start, on the default
   // branch of a switch on peek()).
   bool unexpected_character();
@@ -84,19 +90,44 @@ class Reader {
   bool literal(std::string_view word);
   // A string at pos (its opening quote). `value` is the decoded text: a view into the input
   // when it has no escapes (`escaped` false), else into `scratch`.
-  bool string(std::string_view& value, std::string& scratch, bool& escaped);
+  bool string(std::string_view& value, std::string& scratch, bool& escaped) {
+    const size_t begin = ++pos_;  // after the opening quote
+    const size_t run = plain_run_end(text_, begin);
+    if (run < text_.size() && text_[run] == '"') {
+      value = text_.substr(begin, run - begin);
+      escaped = false;
+      pos_ = run + 1;
+      return true;
+    }
+    return string_with_escapes(begin, run, value, scratch, escaped);
+  }
   // A number at pos: `raw` is its text. Integers must fit in 64 bits (signed or unsigned).
   bool number(std::string_view& raw, bool& is_float);
 
   // `{` or `[` at pos: consumes it and any space; `empty` when the closing bracket follows
   // (consumed too).
-  void open(char close, bool& empty);
+  void open(char close, bool& empty) {
+    ++pos_;
+    skip_space();
+    empty = pos_ < text_.size() && text_[pos_] == close;
+    if (empty) ++pos_;
+  }
   // An object's key (a string) after optional space; then its `:`.
-  bool key(std::string_view& value, std::string& scratch, bool& escaped);
-  bool colon();
+  bool key(std::string_view& value, std::string& scratch, bool& escaped) {
+    skip_space();
+    if (pos_ >= text_.size() || text_[pos_] != '"') return expected("expected a string key");
+    return string(value, scratch, escaped);
+  }
+  bool colon() {
+    skip_space();
+    if (pos_ >= text_.size() || text_[pos_] != ':') return expected("expected `:` after the key");
+    ++pos_;
+    skip_space();
+    return true;
+  }
   // After a member or element: `,` (more) or the closing bracket (done).
-  bool after_member(bool& more);
-  bool after_element(bool& more);
+  bool after_member(bool& more) { return after(more, '}', "expected `,` or `}` in an object"); }
+  bool after_element(bool& more) { return after(more, ']', "expected `,` or `]` in an array"); }
   // The error of a key met twice in one object (at the key's offset).
   bool duplicate_key(size_t key_offset, std::string_view key);
   // After the value: only space may follow.
@@ -107,6 +138,19 @@ class Reader {
   bool skip_value(int depth, int max_depth);
 
  private:
+  // The hot steps above are inline (called per value, across files); their failures are not.
+  bool value_start_failed(int depth, int max_depth);
+  bool string_with_escapes(size_t begin, size_t run, std::string_view& value, std::string& scratch,
+                           bool& escaped);
+  bool expected(const char* message);
+  bool after(bool& more, char close, const char* message) {
+    skip_space();
+    if (pos_ < text_.size() && (text_[pos_] == ',' || text_[pos_] == close)) {
+      more = text_[pos_++] == ',';
+      return true;
+    }
+    return expected(message);
+  }
   bool hex4(uint32_t& out);
 
   std::string_view text_;
@@ -121,10 +165,6 @@ class Reader {
   KeyTracker skip_keys_;  // skip_value's keys of the objects it is inside
   std::string skip_scratch_;
 };
-
-// Offset of the first byte of `s` from `from` that is `"`, `\` or a control character, or
-// s.size(): the end of a string's plain run.
-size_t plain_run_end(std::string_view s, size_t from);
 
 // Appends `s` as a JSON string as nlohmann_json's dump() writes it: `"` `\` and control
 // characters escaped (\b \f \n \r \t, else \u00XX), everything else as it is.

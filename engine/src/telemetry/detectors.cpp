@@ -1,5 +1,6 @@
 #include "telemetry/detectors.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -486,94 +487,209 @@ std::vector<Match> find_keyword_secrets(std::string_view t) {
 
 }  // namespace
 
-TextTraits traits_of(std::string_view text) {
-  // One pass: a table lookup and an add per byte for the counts; at the start of each run
-  // of letters, whether a word the letter-driven detectors need starts there.
-  enum : uint8_t { other, digit, dot, colon, at, percent, equals, classes, letter = 8 };
-  static const std::array<uint8_t, 256> table = [] {
-    std::array<uint8_t, 256> t{};
-    for (char c = '0'; c <= '9'; ++c) t[static_cast<unsigned char>(c)] = digit;
-    for (char c = 'a'; c <= 'z'; ++c) t[static_cast<unsigned char>(c)] = letter;
-    for (char c = 'A'; c <= 'Z'; ++c) t[static_cast<unsigned char>(c)] = letter;
-    t['.'] = dot;
-    t[':'] = colon;
-    t['@'] = at;
-    t['%'] = percent;
-    t['='] = equals;
-    return t;
-  }();
-  static const std::array<bool, 256> api_first = [] {
-    std::array<bool, 256> t{};
-    for (const auto& p : kApiKeyPrefixes) t[static_cast<unsigned char>(p.text[0])] = true;
-    return t;
-  }();
-  size_t counts[classes] = {};
-  TextTraits traits;
-  bool in_word = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const uint8_t cls = table[static_cast<unsigned char>(text[i])];
-    ++counts[cls & 7];
-    const bool is_letter = cls == letter;
-    if (is_letter && !in_word) {
-      // Every match of these detectors starts at such a position (their own boundary
-      // tests are stricter): so these are necessary conditions, never misses.
-      size_t end = i + 1;
-      while (end < text.size() && is_alpha(text[end])) ++end;
-      const size_t length = end - i;
-      const char initial = lower(text[i]);
-      if (!traits.bearer_word && (initial == 'b' || initial == 't')) {
-        for (std::string_view w : {"bearer", "basic", "token"})
-          traits.bearer_word = traits.bearer_word || starts_with_ci(text, i, w);
-      }
-      // Bits of the letters keywords start with: p s t k a c.
-      constexpr uint32_t kInitials = (1u << ('p' - 'a')) | (1u << ('s' - 'a')) |
-                                     (1u << ('t' - 'a')) | (1u << ('k' - 'a')) |
-                                     (1u << ('a' - 'a')) | (1u << ('c' - 'a'));
-      if (!traits.secret_keyword && length >= 3 && length <= 11 &&
-          ((kInitials >> (initial - 'a')) & 1u) != 0) {
-        for (std::string_view k : kSecretKeywords)
-          traits.secret_keyword =
-              traits.secret_keyword || (length == k.size() && starts_with_ci(text, i, k));
-      }
-      if (!traits.api_key_prefix && api_first[static_cast<unsigned char>(text[i])]) {
-        for (const auto& p : kApiKeyPrefixes)
-          traits.api_key_prefix = traits.api_key_prefix || text.substr(i, p.text.size()) == p.text;
-      }
-    }
-    in_word = is_letter;
-  }
-  traits.digits = counts[digit];
-  traits.dots = counts[dot];
-  traits.colons = counts[colon];
-  traits.at_sign = counts[at] > 0;
-  traits.percent = counts[percent] > 0;
-  traits.equals = counts[equals];
-  return traits;
+namespace {
+
+// `prefix` at `at`, byte for byte (an inline loop: these are a few bytes, and a call to
+// memcmp per word cost more than the rest of the prefilter).
+bool has_prefix_at(std::string_view text, size_t at, std::string_view prefix) {
+  if (at + prefix.size() > text.size()) return false;
+  for (size_t k = 0; k < prefix.size(); ++k)
+    if (text[at + k] != prefix[k]) return false;
+  return true;
 }
 
-bool may_match(Detector detector, const TextTraits& t) {
-  switch (detector) {
-    case Detector::email:
-      return t.at_sign;
-    case Detector::phone:
-      return t.digits >= 10;
-    case Detector::card:
-      return t.digits >= 13;
-    // A dotted quad has 4 digits and 3 dots; IPv6 has at least two colons.
-    case Detector::ip:
-      return (t.digits >= 4 && t.dots >= 3) || t.colons >= 2;
-    case Detector::jwt:
-      return t.dots >= 2;
-    case Detector::url_password:
-      return t.colons >= 1;  // "://"
-    case Detector::bearer:
-      return t.bearer_word;
-    case Detector::api_key:
-      return t.api_key_prefix;
-    case Detector::keyword_secret:
-      return t.secret_keyword;
+// Counts of the characters the detectors need, one 8-bit field each, so that counting is one
+// table lookup and one add per byte (fields are added into size_t totals every 255 bytes).
+enum CountField : unsigned { kDigits, kDots, kColons, kAts, kEquals, kJs, kSlashes, kPercents };
+constexpr uint64_t field(CountField f) {
+  return uint64_t{1} << (8 * f);
+}
+
+// Character classes of the runs the digit-driven detectors scan (prefilter's second pass).
+enum : uint8_t {
+  kPhoneRun = 1,  // digits and the separators phone and card numbers use: space - . ( )
+  kIpv4Run = 2,   // digits and dots
+  kIpv6Run = 4,   // hex digits and colons
+  kIsDigit = 8,
+  kIsDot = 16,
+  kIsColon = 32,
+};
+
+// Which word-driven detectors a word may be for, from its first two letters (folded to
+// lower case: a superset for the case-sensitive API key prefixes), indexed by
+// letter[first] * 32 + letter[second].
+enum : uint8_t { kBearerWord = 1, kKeywordWord = 2, kApiKeyWord = 4 };
+
+struct Tables {
+  uint64_t count[256] = {};
+  uint8_t run[256] = {};
+  uint8_t letter[256] = {};  // 1-26 for a-z and A-Z, 0 for any other byte
+  uint8_t pair[32 * 32] = {};
+};
+
+const Tables& tables() {
+  static const Tables t = [] {
+    Tables t;
+    auto at = [](char c) { return static_cast<unsigned char>(c); };
+    for (char c = '0'; c <= '9'; ++c) {
+      t.count[at(c)] = field(kDigits);
+      t.run[at(c)] = kPhoneRun | kIpv4Run | kIpv6Run | kIsDigit;
+    }
+    t.count[at('.')] = field(kDots);
+    t.count[at(':')] = field(kColons);
+    t.count[at('@')] = field(kAts);
+    t.count[at('=')] = field(kEquals);
+    t.count[at('J')] = field(kJs);
+    t.count[at('/')] = field(kSlashes);
+    t.count[at('%')] = field(kPercents);
+    for (char c : {' ', '-', '(', ')'}) t.run[at(c)] = kPhoneRun;
+    t.run[at('.')] = kPhoneRun | kIpv4Run | kIsDot;
+    t.run[at(':')] = kIpv6Run | kIsColon;
+    for (char c : {'a', 'b', 'c', 'd', 'e', 'f', 'A', 'B', 'C', 'D', 'E', 'F'})
+      t.run[at(c)] = kIpv6Run;
+    for (char c = 'a'; c <= 'z'; ++c) {
+      t.letter[at(c)] = static_cast<uint8_t>(c - 'a' + 1);
+      t.letter[at(static_cast<char>(c - 'a' + 'A'))] = static_cast<uint8_t>(c - 'a' + 1);
+    }
+    // Small enough to stay in the L1 cache (a table indexed by two raw bytes, 64 KB, did not).
+    auto mark = [&t, at](std::string_view w, uint8_t flag) {
+      t.pair[t.letter[at(w[0])] * 32 + t.letter[at(w[1])]] |= flag;
+    };
+    for (std::string_view w : {"bearer", "basic", "token"}) mark(w, kBearerWord);
+    for (std::string_view w : kSecretKeywords) mark(w, kKeywordWord);
+    for (const auto& p : kApiKeyPrefixes) mark(p.text, kApiKeyWord);
+    return t;
+  }();
+  return t;
+}
+
+}  // namespace
+
+Prefilter prefilter(std::string_view text) {
+  const Tables& t = tables();
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  // Four sums, so that the adds do not wait on each other; a block is 255 bytes, so that no
+  // 8-bit field of their total overflows.
+  size_t counts[8] = {};
+  for (size_t block = 0; block < n; block += 255) {
+    const size_t end = std::min(n, block + 255);
+    uint64_t sum[4] = {};
+    size_t i = block;
+    for (; i + 4 <= end; i += 4) {
+      sum[0] += t.count[bytes[i]];
+      sum[1] += t.count[bytes[i + 1]];
+      sum[2] += t.count[bytes[i + 2]];
+      sum[3] += t.count[bytes[i + 3]];
+    }
+    for (; i < end; ++i) sum[0] += t.count[bytes[i]];
+    const uint64_t packed = sum[0] + sum[1] + sum[2] + sum[3];
+    for (int f = 0; f < 8; ++f) counts[f] += (packed >> (8 * f)) & 0xFF;
   }
-  return true;
+  const size_t digits = counts[kDigits], dots = counts[kDots], colons = counts[kColons];
+  Prefilter p;
+  auto keep = [&p](Detector d) { p.detectors |= 1u << static_cast<unsigned>(d); };
+  p.name_separator = counts[kEquals] > 0 || colons > 0;
+  p.percent = counts[kPercents] > 0;
+  if (counts[kAts] > 0) keep(Detector::email);
+  if (colons > 0 && counts[kSlashes] >= 2) keep(Detector::url_password);  // "://"
+  if (counts[kJs] > 0 && dots >= 2) keep(Detector::jwt);                  // "eyJ" and 2 dots
+
+  // Digit-driven detectors: every match lies inside one run of their characters, so the
+  // largest run decides. A phone number's digits (10 or more) and a card's (13 or more) lie
+  // in a run of digits and `space - . ( )`; a dotted quad (4 digits, 3 dots) in a run of
+  // digits and dots; IPv6 (2 colons or more) in a run of hex digits and colons.
+  const bool phone_or_card = digits >= 10;
+  const bool ipv4 = digits >= 4 && dots >= 3;
+  const bool ipv6 = colons >= 2;
+  // One loop per kind of run, and only for the detectors the counts leave in play.
+  if (phone_or_card) {
+    // Branches, not selects: a select chains every byte to the one before.
+    size_t run = 0, longest = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const unsigned c = t.run[bytes[i]];
+      if (!(c & kPhoneRun)) {
+        run = 0;
+      } else if (c & kIsDigit) {
+        if (++run > longest) longest = run;
+      }
+    }
+    if (longest >= 10) keep(Detector::phone);
+    if (longest >= 13) keep(Detector::card);
+  }
+  bool ip = false;
+  if (ipv4) {
+    size_t run_digits = 0, run_dots = 0;
+    for (size_t i = 0; i < n && !ip; ++i) {
+      const unsigned c = t.run[bytes[i]];
+      const bool in_run = (c & kIpv4Run) != 0;
+      run_digits = in_run ? run_digits + ((c & kIsDigit) != 0) : 0;
+      run_dots = in_run ? run_dots + ((c & kIsDot) != 0) : 0;
+      ip = run_digits >= 4 && run_dots >= 3;
+    }
+  }
+  if (ipv6 && !ip) {
+    size_t run_colons = 0;
+    for (size_t i = 0; i < n && !ip; ++i) {
+      const unsigned c = t.run[bytes[i]];
+      run_colons = (c & kIpv6Run) ? run_colons + ((c & kIsColon) != 0) : 0;
+      ip = run_colons >= 2;
+    }
+  }
+  if (ip) keep(Detector::ip);
+
+  // Word-driven detectors: each match starts at a letter that no letter precedes (their own
+  // boundary tests are stricter): bearer/basic/token there (any case); an API key prefix
+  // there; a whole word that is a secret keyword (any case) with a space, `:` or `=` after.
+  // The first two letters of their words find the places to look, at the word starts found
+  // eight bytes at a time (a byte is an ASCII letter when, in lower case, it lies in a-z).
+  bool bearer = false, keyword = false, api_key = false;
+  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  uint64_t letter_before = 0;  // the high bit of byte 0 set when a letter ends the last step
+  for (size_t step = 0; step + 1 < n && !(bearer && keyword && api_key); step += 8) {
+    uint64_t w = 0;
+    if (step + 8 <= n) {
+      std::memcpy(&w, bytes + step, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+      w = __builtin_bswap64(w);  // byte k of the text in bits 8k..8k+7, as below
+#endif
+    } else {
+      for (size_t k = step; k < n; ++k) w |= uint64_t{bytes[k]} << (8 * (k - step));
+    }
+    const uint64_t folded = (w | ones * 0x20) & ~highs;
+    const uint64_t letters =
+        (folded + ones * (0x80 - 'a')) & ~(folded + ones * (0x80 - 'z' - 1)) & ~w & highs;
+    uint64_t starts = letters & ~((letters << 8) | letter_before);
+    letter_before = letters >> 56;
+    while (starts != 0) {
+      // Byte k of the step is bits 8k..8k+7: the lowest start comes first in the text.
+      const size_t i = step + static_cast<size_t>(__builtin_ctzll(starts) >> 3);
+      starts &= starts - 1;
+      if (i + 1 >= n) break;
+      const uint8_t flags = t.pair[t.letter[bytes[i]] << 5 | t.letter[bytes[i + 1]]];
+      if (flags == 0) continue;
+      if ((flags & kBearerWord) && !bearer)
+        bearer = starts_with_ci(text, i, "bearer") || starts_with_ci(text, i, "basic") ||
+                 starts_with_ci(text, i, "token");
+      if ((flags & kKeywordWord) && !keyword) {
+        size_t end = i + 2;
+        while (end < n && is_alpha(text[end])) ++end;
+        const size_t length = end - i;
+        if (end < n && (text[end] == ' ' || text[end] == ':' || text[end] == '=')) {
+          for (std::string_view k : kSecretKeywords)
+            keyword = keyword || (length == k.size() && starts_with_ci(text, i, k));
+        }
+      }
+      if ((flags & kApiKeyWord) && !api_key) {
+        for (const auto& prefix : kApiKeyPrefixes)
+          api_key = api_key || has_prefix_at(text, i, prefix.text);
+      }
+    }
+  }
+  if (bearer) keep(Detector::bearer);
+  if (keyword) keep(Detector::keyword_secret);
+  if (api_key) keep(Detector::api_key);
+  return p;
 }
 
 bool luhn_valid(std::string_view digits) {

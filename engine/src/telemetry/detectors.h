@@ -10,6 +10,7 @@
 // and small in the WebAssembly build.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,24 +35,19 @@ struct Match {
 // Non-overlapping matches of one detector, left to right.
 std::vector<Match> find_all(Detector detector, std::string_view text);
 
-// Counts of the characters detectors need, gathered in one pass over a text, so that a
-// scrubber can skip the detectors that cannot match it (may_match) without running them.
-struct TextTraits {
-  size_t digits = 0;
-  size_t dots = 0;
-  size_t colons = 0;
-  size_t equals = 0;
-  bool at_sign = false;
-  bool percent = false;
-  bool bearer_word = false;     // "bearer", "basic" or "token" starts a word (any case)
-  bool secret_keyword = false;  // a word is one of keyword_secret's (key, token, password...)
-  bool api_key_prefix = false;  // a word starts with a known API key prefix
+// Which detectors can match a text, from one cheap pass over it (prefilter()), so that a
+// scrubber runs only those. Each condition is necessary for its detector, never sufficient:
+// a detector the prefilter keeps may still find nothing, one it drops finds nothing.
+struct Prefilter {
+  uint32_t detectors = 0;       // bit 1 << Detector for each detector that may match
+  bool name_separator = false;  // an `=` or `:` (a `name=value` pair needs one)
+  bool percent = false;         // a `%` (percent-escapes need one)
 };
-TextTraits traits_of(std::string_view text);
+Prefilter prefilter(std::string_view text);
 
-// False only when `detector` finds nothing in any text with these traits (each detector's
-// necessary characters: an `@` for an email, 10 digits for a phone number, ...).
-bool may_match(Detector detector, const TextTraits& traits);
+inline bool may_match(Detector detector, const Prefilter& p) {
+  return (p.detectors >> static_cast<unsigned>(detector)) & 1u;
+}
 
 // Whether a card number's digits pass the Luhn check.
 bool luhn_valid(std::string_view digits);

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <deque>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <unordered_map>
@@ -196,18 +196,20 @@ class KeyRules {
   explicit KeyRules(const ScrubProfile& profile) : profile_(profile) {}
 
   const KeyRule* find(std::string_view key, std::string_view parent) {
-    auto it = by_key_.find(key);
-    if (it == by_key_.end()) {
-      storage_.emplace_back(key);
-      Entry entry = classify(storage_.back());
-      it = by_key_.emplace(storage_.back(), entry).first;
+    const uint32_t k = intern(key);
+    if (k == kUncached) {
+      const Entry entry = classify(key);
+      return !entry.parent_matters || parent.empty() ? entry.rule : match(key, parent);
     }
-    if (!it->second.parent_matters || parent.empty()) return it->second.rule;
-    std::string pair = std::string(parent) + '\0' + std::string(key);
+    const Entry& entry = entries_[k];
+    if (!entry.parent_matters || parent.empty()) return entry.rule;
+    const uint32_t p = intern(parent);
+    if (p == kUncached) return match(key, parent);
+    const uint64_t pair = uint64_t{p} << 32 | k;
     auto hit = by_pair_.find(pair);
     if (hit != by_pair_.end()) return hit->second;
     const KeyRule* rule = match(key, parent);
-    by_pair_.emplace(std::move(pair), rule);
+    by_pair_.emplace(pair, rule);
     return rule;
   }
 
@@ -274,10 +276,73 @@ class KeyRules {
     return entry;
   }
 
+  // Keys are interned in an open-addressing table with a cheap hash of all their bytes:
+  // std::unordered_map's hashing and node chasing cost more than the rest of a key's
+  // scrubbing. An event with very many distinct keys stops being cached, not slower.
+  static constexpr uint32_t kUncached = 0xFFFFFFFF;
+  static constexpr size_t kMaxCached = 1 << 16;
+
+  static uint64_t hash(std::string_view s) {
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+      h ^= h >> 31;
+    }
+    uint64_t tail = 0;
+    for (size_t shift = 0; i < s.size(); ++i, shift += 8)
+      tail |= uint64_t{static_cast<unsigned char>(s[i])} << shift;
+    h = (h ^ tail) * 0x94D049BB133111EBull;
+    return h ^ (h >> 29);
+  }
+
+  // The index of `key`'s entry, classified on first sight; kUncached past kMaxCached keys.
+  uint32_t intern(std::string_view key) {
+    if (slots_.empty()) slots_.assign(256, Slot{});
+    const uint64_t h = hash(key);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& slot = slots_[i];
+      if (slot.index == kUncached) break;
+      if (slot.hash == h && keys_[slot.index].size() == key.size() &&
+          std::memcmp(keys_[slot.index].data(), key.data(), key.size()) == 0)
+        return slot.index;
+    }
+    if (entries_.size() >= kMaxCached) return kUncached;
+    keys_.emplace_back(key);
+    entries_.push_back(classify(key));
+    const uint32_t index = static_cast<uint32_t>(entries_.size() - 1);
+    if (2 * entries_.size() > slots_.size()) {
+      std::vector<Slot> old(2 * slots_.size(), Slot{});
+      old.swap(slots_);
+      for (const Slot& s : old)
+        if (s.index != kUncached) place(s);
+    } else {
+      place(Slot{h, index});
+      return index;
+    }
+    place(Slot{h, index});
+    return index;
+  }
+
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t index = kUncached;
+  };
+  void place(const Slot& s) {
+    const size_t mask = slots_.size() - 1;
+    size_t i = s.hash & mask;
+    while (slots_[i].index != kUncached) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+
   const ScrubProfile& profile_;
-  std::deque<std::string> storage_;  // the keys viewed by by_key_ (a deque never moves them)
-  std::unordered_map<std::string_view, Entry> by_key_;
-  std::unordered_map<std::string, const KeyRule*> by_pair_;
+  std::vector<std::string> keys_;  // by entry index
+  std::vector<Entry> entries_;
+  std::vector<Slot> slots_;
+  std::unordered_map<uint64_t, const KeyRule*> by_pair_;  // (parent, key) entry indexes
 };
 
 // Scrubs an event in one pass over its JSON text: reads it with json::Reader and writes the
@@ -381,20 +446,27 @@ class Scrubber {
     return true;
   }
 
-  // Writes an object's key and reads its `:`; the decoded key goes to `key`.
-  bool member_key(size_t mark, std::string& key) {
+  // Reads an object's key and its `:`; the decoded key goes to `key`, and `escaped` says
+  // whether it had escapes.
+  bool member_key(size_t mark, std::string& key, bool& escaped) {
     reader_.skip_space();
     const size_t key_offset = reader_.pos();
     std::string_view k;
-    bool escaped;
     if (!reader_.key(k, scratch_, escaped)) return false;
     if (!keys_.insert(mark, k, !escaped)) return reader_.duplicate_key(key_offset, k);
     key.assign(k.data(), k.size());
     return reader_.colon();
   }
 
-  void write_key(std::string& w, std::string_view key) {
-    json::append_quoted(w, key);
+  void write_key(std::string& w, std::string_view key, bool escaped) {
+    if (escaped) {
+      json::append_quoted(w, key);
+    } else {
+      // Without escapes, no byte of the key needs one: written as it was.
+      w += '"';
+      w.append(key);
+      w += '"';
+    }
     w += ':';
   }
 
@@ -408,10 +480,11 @@ class Scrubber {
         reader_.open('}', empty);
         const size_t mark = keys_.open();
         std::string key;
+        bool escaped;
         for (bool more = !empty, first = true; more; first = false) {
-          if (!member_key(mark, key)) return false;
+          if (!member_key(mark, key, escaped)) return false;
           if (!first) w += ',';
-          write_key(w, key);
+          write_key(w, key, escaped);
           if (!copy(w, depth + 1) || !reader_.after_member(more)) return false;
         }
         keys_.close(mark);
@@ -501,7 +574,8 @@ class Scrubber {
     for (bool more = !empty; more;) {
       Step& s = step(depth + 1);
       s.is_index = false;
-      if (!member_key(mark, s.key)) return false;
+      bool escaped;
+      if (!member_key(mark, s.key, escaped)) return false;
       const std::string& key = s.key;
       const KeyRule* rule = rules_.find(key, depth >= 2 ? parent_key(depth) : "");
       if (rule && rule->method == Method::remove) {
@@ -511,7 +585,7 @@ class Scrubber {
       } else {
         if (!first) w += ',';
         first = false;
-        write_key(w, key);
+        write_key(w, key, escaped);
         if (rule) {
           if (!apply(w, rule->method, depth + 1)) return false;
         } else if (!value(w, depth + 1, key)) {
@@ -674,11 +748,11 @@ class Scrubber {
   // Returns whether the text changed (then `out` holds it).
   bool scrub_text(std::string_view text, std::string& out) {
     std::string plain;
-    const bool changed = scrub_plain_text(text, plain);
+    bool percent = false;
+    const bool changed = scrub_plain_text(text, plain, &percent);
     const std::string_view now = changed ? std::string_view(plain) : text;
     std::string decoded, scrubbed;
-    if (now.find('%') != std::string_view::npos && percent_decode(now, decoded) &&
-        scrub_plain_text(decoded, scrubbed)) {
+    if (percent && percent_decode(now, decoded) && scrub_plain_text(decoded, scrubbed)) {
       out = std::move(scrubbed);
       return true;
     }
@@ -686,16 +760,21 @@ class Scrubber {
     return changed;
   }
 
-  bool scrub_plain_text(std::string_view text, std::string& out) {
+  // `percent`, when given, says whether the result (or `text`, unchanged) holds a `%`.
+  bool scrub_plain_text(std::string_view text, std::string& out, bool* percent = nullptr) {
     std::string current;
-    telemetry::TextTraits traits = telemetry::traits_of(text);
+    telemetry::Prefilter candidates = telemetry::prefilter(text);
+    if (!candidates.name_separator && candidates.detectors == 0) {
+      if (percent) *percent = candidates.percent;
+      return false;  // most strings: nothing any rule could change
+    }
     // A named value needs its `=` or `:`.
-    bool changed = (traits.equals > 0 || traits.colons > 0) && scrub_named_values(text, current);
+    bool changed = candidates.name_separator && scrub_named_values(text, current);
     std::string_view now = changed ? std::string_view(current) : text;
-    if (changed) traits = telemetry::traits_of(now);
+    if (changed) candidates = telemetry::prefilter(now);
     std::string next;
     for (const auto& rule : profile_.values) {
-      if (!telemetry::may_match(rule.detector, traits)) continue;
+      if (!telemetry::may_match(rule.detector, candidates)) continue;
       auto matches = telemetry::find_all(rule.detector, now);
       if (matches.empty()) continue;
       next.clear();
@@ -708,9 +787,10 @@ class Scrubber {
       next.append(now.data() + last, now.size() - last);
       current.swap(next);
       now = current;
-      traits = telemetry::traits_of(now);
+      candidates = telemetry::prefilter(now);
       changed = true;
     }
+    if (percent) *percent = candidates.percent;
     if (changed) out.assign(now.data(), now.size());
     return changed;
   }
@@ -738,6 +818,25 @@ class Scrubber {
     return any && text::is_valid_utf8(out);
   }
 
+  // The first `=` or `:` at or after `from`, or text.size(); eight bytes at a time (URLs
+  // and query strings are long, their separators few).
+  static size_t find_separator(std::string_view text, size_t from) {
+    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    size_t i = from;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= text.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, text.data() + i, 8);
+      const uint64_t equals = w ^ (ones * '='), colon = w ^ (ones * ':');
+      // The lowest flagged byte is exact (borrows only reach higher ones).
+      const uint64_t hit = (((equals - ones) & ~equals) | ((colon - ones) & ~colon)) & highs;
+      if (hit != 0) return i + static_cast<size_t>(__builtin_ctzll(hit) >> 3);
+    }
+#endif
+    while (i < text.size() && text[i] != '=' && text[i] != ':') ++i;
+    return i;
+  }
+
   // Rewrites `name=value` pairs in `in`; the text is copied into `out` at the first one.
   bool scrub_named_values(std::string_view in, std::string& out) {
     if (profile_.keys.empty()) return false;
@@ -753,8 +852,7 @@ class Scrubber {
     size_t i = 0;
     size_t from = 0;
     while (true) {
-      size_t sep = std::max(i, from);
-      while (sep < text.size() && text[sep] != '=' && text[sep] != ':') ++sep;
+      size_t sep = find_separator(text, std::max(i, from));
       if (sep >= text.size()) break;
       from = sep + 1;
       size_t name_end = sep;
@@ -868,8 +966,14 @@ Result<ScrubbedEvent> scrub_telemetry(const Bundle& bundle, std::string_view eve
 }
 
 std::string ScrubbedEvent::to_json() const {
-  // event_json is already compact JSON text: spliced in, never read again.
-  std::string out = "{\"event\":";
+  // event_json is already compact JSON text: spliced in, never read again, into a buffer
+  // sized once (growing it would copy a large event again).
+  size_t size = 64 + event_json.size();
+  for (const auto* list : {&removed, &replaced})
+    for (const auto& pointer : *list) size += pointer.size() + 3;
+  std::string out;
+  out.reserve(size);
+  out += "{\"event\":";
   out += event_json;
   for (const auto* list : {&removed, &replaced}) {
     out += list == &removed ? ",\"removed\":[" : ",\"replaced\":[";
