@@ -16,8 +16,10 @@
 // same code as the CLI's, so which files belong to a bundle is decided in one place.
 //
 // cordon.Engine's requests take a shorter road, without JSON text around the engine:
-// `Authorizer` holds a parsed PolicySet and Entities and turns a request dict straight into
-// a cordon::Request; its answer is a `Response` holding the engine's cordon::Response.
+// `Authorizer` holds a parsed PolicySet, Entities (and Schema) and turns a request dict
+// straight into a cordon::Request (entity references through cordon/entity_ref.h, the context
+// through cordon::ContextBuilder); its answer is a `Response` holding the engine's
+// cordon::Response, whose answer_json() is the JSON API's answer text.
 //
 //   >>> authorizer = _native.Authorizer('{"staticPolicies": "permit(...);"}', "[]")
 //   >>> response = authorizer.decide({"principal": 'User::"alice"', ...})
