@@ -16,8 +16,10 @@
 // same code as the CLI's, so which files belong to a bundle is decided in one place.
 //
 // cordon.Engine's requests take a shorter road, without JSON text around the engine:
-// `Authorizer` holds a parsed PolicySet and Entities and turns a request dict straight into
-// a cordon::Request; its answer is a `Response` holding the engine's cordon::Response.
+// `Authorizer` holds a parsed PolicySet, Entities (and Schema) and turns a request dict
+// straight into a cordon::Request (entity references through cordon/entity_ref.h, the context
+// through cordon::ContextBuilder); its answer is a `Response` holding the engine's
+// cordon::Response, whose answer_json() is the JSON API's answer text.
 //
 //   >>> authorizer = _native.Authorizer('{"staticPolicies": "permit(...);"}', "[]")
 //   >>> response = authorizer.decide({"principal": 'User::"alice"', ...})
@@ -25,10 +27,10 @@
 //   (True, ['policy0'], [])
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <structmember.h>
 
 #include <charconv>
 #include <memory>
-#include <mutex>
 #include <new>
 #include <optional>
 #include <string>
@@ -207,20 +209,14 @@ bool fields_of(PyObject* dict, PyObject* const (&names)[N], PyObject* (&values)[
   return true;
 }
 
-// cordon::is_entity_type_name, remembering the names it accepted: an application has few
-// entity types, and checking one runs the parser. Guarded by a mutex although only called
-// with the GIL held.
+// cordon::is_entity_type_name, remembering the names it accepted (each thread its own, so
+// nothing is shared): an application has few entity types, and checking one runs the parser.
 bool valid_type_name(std::string_view type) {
-  static std::mutex mutex;
-  static std::vector<std::string> known;  // at most kMaxKnown, never removed
+  thread_local std::vector<std::string> known;  // at most kMaxKnown, never removed
   constexpr size_t kMaxKnown = 64;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    for (const auto& name : known)
-      if (name == type) return true;
-  }
+  for (const auto& name : known)
+    if (name == type) return true;
   if (!cordon::is_entity_type_name(type)) return false;
-  std::lock_guard<std::mutex> lock(mutex);
   if (known.size() < kMaxKnown) known.emplace_back(type);
   return true;
 }
@@ -665,7 +661,22 @@ struct AuthorizerObject {
   // The class each Response is handed back in (its `_native` attribute set to the Response),
   // or nullptr to hand back the Response itself. A class, so no cycle goes through it.
   PyTypeObject* result_type;
+  // Where `_native` lives in a result_type object when it is a __slots__ slot (else 0): the
+  // Response is put there as the slot's descriptor would put it, without looking it up.
+  Py_ssize_t native_slot;
 };
+
+// The offset of a writable object slot named `name` declared by `type` (__slots__), or 0.
+Py_ssize_t slot_offset(PyTypeObject* type, PyObject* name) {
+  PyObject* descriptor = PyDict_GetItemWithError(type->tp_dict, name);
+  if (descriptor == nullptr || Py_TYPE(descriptor) != &PyMemberDescr_Type) {
+    PyErr_Clear();
+    return 0;
+  }
+  const PyMemberDef* member = reinterpret_cast<PyMemberDescrObject*>(descriptor)->d_member;
+  if (member->type != T_OBJECT_EX || (member->flags & READONLY) != 0) return 0;
+  return member->offset;
+}
 
 PyObject* native_name = nullptr;  // "_native"
 
@@ -675,6 +686,12 @@ PyObject* handed_back(PyObject* self, PyObject* response) {
   if (type == nullptr || response == nullptr) return response;
   // As object.__new__(type) would make it, without __init__.
   PyObject* result = type->tp_alloc(type, 0);
+  const Py_ssize_t slot = reinterpret_cast<AuthorizerObject*>(self)->native_slot;
+  if (result != nullptr && slot != 0) {
+    // The slot of a new object is empty (NULL): it takes the reference.
+    *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(result) + slot) = response;
+    return result;
+  }
   if (result != nullptr && PyObject_SetAttr(result, native_name, response) < 0) Py_CLEAR(result);
   Py_DECREF(response);
   return result;
@@ -739,9 +756,11 @@ PyObject* authorizer_new(PyTypeObject* type, PyObject* args, PyObject* kwargs) {
   if (self == nullptr) return nullptr;
   self->authorizer = made.release();
   self->result_type = nullptr;
+  self->native_slot = 0;
   if (result_type != Py_None) {
     Py_INCREF(result_type);
     self->result_type = reinterpret_cast<PyTypeObject*>(result_type);
+    self->native_slot = slot_offset(self->result_type, native_name);
   }
   return reinterpret_cast<PyObject*>(self);
 }

@@ -473,3 +473,30 @@ def test_schema_construction_errors_are_unchanged():
             Engine._read_json_path(_policies_json(SCHEMA_POLICIES), ENTITIES, schema)
         assert type(raised.value) is type(expected.value)
         assert str(raised.value) == str(expected.value)
+
+
+def test_authorizer_hands_responses_back_in_the_result_type():
+    class Plain:
+        pass
+
+    class Slotted:
+        __slots__ = ("_native",)
+
+    class Inherited(Slotted):
+        __slots__ = ()
+
+    policies = json.dumps({"staticPolicies": POLICIES})
+    for result_type in (Plain, Slotted, Inherited):
+        authorizer = _native.Authorizer(policies, json.dumps(ENTITIES), result_type)
+        results = [authorizer.decide({**ALICE, "correlation_id": "c"})] + \
+            authorizer.decide_batch([ALICE, AWKWARD["float"]])
+        assert type(results[0]) is result_type and type(results[1]) is result_type
+        assert results[2] is None
+        assert results[0]._native.allowed and results[0]._native.correlation_id == "c"
+        assert results[1]._native.reasons == ["policy0"]
+    bare = _native.Authorizer(policies, json.dumps(ENTITIES))
+    assert type(bare.decide(ALICE)) is _native.Response
+    with pytest.raises(TypeError):
+        _native.Authorizer(policies, "[]", 42)
+    with pytest.raises(TypeError):
+        _native.Response()
