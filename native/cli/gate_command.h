@@ -1,9 +1,7 @@
 // `cordon gate`: checks a destructive workflow's preconditions and lists every unmet gate.
 //
-//   $ cordon gate --workflow hard_delete_tenant \
-//       --actor '{"user":"opal","roles":["platform_admin"],"tenant":"elaygent","status":"active"}'
-//       \
-//       --facts facts.json
+//   $ actor='{"user":"opal","roles":["platform_admin"],"tenant":"elaygent","status":"active"}'
+//   $ cordon gate --workflow hard_delete_tenant --actor "$actor" --facts facts.json
 //   REFUSED  hard_delete_tenant
 //     unmet  no_legal_hold: The tenant is under legal hold (gate-hard-delete-no-legal-hold)
 #pragma once

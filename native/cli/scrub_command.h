@@ -1,8 +1,8 @@
 // `cordon scrub`: masks a JSON payload for a viewer (field classes decided by Cedar), or
 // scrubs telemetry events with a scrub profile.
 //
-//   $ cordon scrub --viewer '{"user":"pat","roles":["staff"],"tenant":"acme","status":"active"}' \
-//       --surface mobile --profile dashboard < dashboard.json
+//   $ viewer='{"user":"pat","roles":["staff"],"tenant":"acme","status":"active"}'
+//   $ cordon scrub --viewer "$viewer" --surface mobile --profile dashboard < dashboard.json
 //   $ cordon scrub --telemetry --profile sentry < events.jsonl
 #pragma once
 

@@ -245,8 +245,9 @@ TEST(RateLimitCoverage, NamesOnlyDeclaredClassesOnTheDefaultBundle) {
   size_t uncovered = 0;
   for (const auto& row : coverage.routes) {
     uncovered += row.rate_limit.empty();
-    if (!row.rate_limit.empty())
+    if (!row.rate_limit.empty()) {
       EXPECT_TRUE(cordon::rate_limit_class(*bundle, row.rate_limit)) << row.route;
+    }
   }
   EXPECT_EQ(coverage.uncovered, uncovered);
 }

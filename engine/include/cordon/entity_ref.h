@@ -1,8 +1,9 @@
 // An entity reference by type and id, e.g. {"Photo", "vacation.jpg"}.
 //
-//   auto ref = cordon::parse_entity_ref(R"(Photos::Photo::"a.jpg")");  // {"Photos::Photo",
-//   "a.jpg"} cordon::is_entity_type_name("Photos::Photo");                     // true
-//   cordon::is_entity_type_name("Photo::");                           // false
+//   auto ref = cordon::parse_entity_ref(R"(Photos::Photo::"a.jpg")");
+//   // ref->type == "Photos::Photo", ref->id == "a.jpg"
+//   cordon::is_entity_type_name("Photos::Photo");  // true
+//   cordon::is_entity_type_name("Photo::");        // false
 #pragma once
 
 #include <string>
