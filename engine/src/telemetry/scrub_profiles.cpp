@@ -193,7 +193,14 @@ using telemetry::ScrubProfile;
 // enclosing object; keys no dotted name can match are remembered without it.
 class KeyRules {
  public:
-  explicit KeyRules(const ScrubProfile& profile) : profile_(profile) {}
+  explicit KeyRules(const ScrubProfile& profile) : profile_(profile) {
+    // The names split once per call: a key is classified against every name of every rule,
+    // which for a small event cost more than scrubbing it.
+    for (const auto& rule : profile.keys) {
+      for (const auto& name : rule.names)
+        names_.push_back({&rule, name, name.find('.') != std::string::npos, first_pair(name)});
+    }
+  }
 
   const KeyRule* find(std::string_view key, std::string_view parent) {
     const uint32_t k = intern(key);
@@ -217,34 +224,41 @@ class KeyRules {
   // and for names in free text).
   const KeyRule* match(std::string_view key, std::string_view parent) const {
     const std::string normalized = telemetry::normalize_key(key);
-    std::string qualified =
+    const std::string qualified =
         parent.empty() ? "" : telemetry::normalize_key(parent) + "." + normalized;
-    for (const auto& rule : profile_.keys) {
-      if (std::find(rule.except.begin(), rule.except.end(), normalized) != rule.except.end())
-        continue;
-      for (const auto& name : rule.names) {
-        // `parent.key` names compare with the qualified key; they never match without a parent.
-        bool dotted = name.find('.') != std::string::npos;
-        if (dotted && qualified.empty()) continue;
-        const std::string& k = dotted ? qualified : normalized;
-        bool hit = false;
-        switch (rule.match) {
-          case KeyRule::Match::exact:
-            hit = k == name;
-            break;
-          case KeyRule::Match::prefix:
-            hit = k.compare(0, name.size(), name) == 0;
-            break;
-          case KeyRule::Match::suffix:
-            hit = k.size() >= name.size() &&
-                  k.compare(k.size() - name.size(), name.size(), name) == 0;
-            break;
-          case KeyRule::Match::contains:
-            hit = k.find(name) != std::string::npos;
-            break;
-        }
-        if (hit) return &rule;
+    const uint64_t pairs = pairs_of(normalized), qualified_pairs = pairs_of(qualified);
+    const KeyRule* rule = nullptr;
+    bool excepted = false;  // the rule's `except` holds the key: none of its names apply
+    for (const Name& n : names_) {
+      if (n.rule != rule) {
+        rule = n.rule;
+        excepted = is_excepted(*rule, normalized);
       }
+      if (excepted) continue;
+      // `parent.key` names compare with the qualified key; they never match without a parent.
+      if (n.dotted && qualified.empty()) continue;
+      // A name anywhere in the key brings its first two characters with it: one test rules
+      // out most names before a string comparison.
+      if ((n.first_pair & (n.dotted ? qualified_pairs : pairs)) != n.first_pair) continue;
+      const std::string& k = n.dotted ? qualified : normalized;
+      const std::string& name = n.name;
+      bool hit = false;
+      switch (n.rule->match) {
+        case KeyRule::Match::exact:
+          hit = k == name;
+          break;
+        case KeyRule::Match::prefix:
+          hit = k.compare(0, name.size(), name) == 0;
+          break;
+        case KeyRule::Match::suffix:
+          hit =
+              k.size() >= name.size() && k.compare(k.size() - name.size(), name.size(), name) == 0;
+          break;
+        case KeyRule::Match::contains:
+          hit = k.find(name) != std::string::npos;
+          break;
+      }
+      if (hit) return n.rule;
     }
     return nullptr;
   }
@@ -260,20 +274,42 @@ class KeyRules {
     entry.rule = match(key, "");
     const std::string normalized = telemetry::normalize_key(key);
     const std::string tail = "." + normalized;
-    for (const auto& rule : profile_.keys) {
-      if (std::find(rule.except.begin(), rule.except.end(), normalized) != rule.except.end())
-        continue;
-      for (const auto& name : rule.names) {
-        if (name.find('.') == std::string::npos) continue;
-        // An exact `parent.key` can only match a key that is its tail; other dotted matches
-        // may depend on any parent.
-        bool possible = rule.match != KeyRule::Match::exact ||
-                        (name.size() >= tail.size() &&
-                         name.compare(name.size() - tail.size(), tail.size(), tail) == 0);
-        entry.parent_matters = entry.parent_matters || possible;
-      }
+    for (const Name& n : names_) {
+      if (!n.dotted || is_excepted(*n.rule, normalized)) continue;
+      // An exact `parent.key` can only match a key that is its tail; other dotted matches
+      // may depend on any parent.
+      const std::string& name = n.name;
+      bool possible = n.rule->match != KeyRule::Match::exact ||
+                      (name.size() >= tail.size() &&
+                       name.compare(name.size() - tail.size(), tail.size(), tail) == 0);
+      entry.parent_matters = entry.parent_matters || possible;
     }
     return entry;
+  }
+
+  struct Name {
+    const KeyRule* rule;
+    const std::string& name;
+    bool dotted;
+    uint64_t first_pair;  // pair_bit of its first two characters (0 for a single one)
+  };
+
+  static bool is_excepted(const KeyRule& rule, const std::string& normalized) {
+    return std::find(rule.except.begin(), rule.except.end(), normalized) != rule.except.end();
+  }
+  static uint64_t pair_bit(char a, char b) {
+    return uint64_t{1} << ((static_cast<unsigned char>(a) * 31u + static_cast<unsigned char>(b)) &
+                           63);
+  }
+  static uint64_t first_pair(const std::string& s) {
+    return s.size() >= 2 ? pair_bit(s[0], s[1]) : 0;
+  }
+  // A bit for each pair of adjacent characters of `s` (a superset test: a name's first pair
+  // missing means the name is not in `s`).
+  static uint64_t pairs_of(const std::string& s) {
+    uint64_t bits = 0;
+    for (size_t i = 0; i + 1 < s.size(); ++i) bits |= pair_bit(s[i], s[i + 1]);
+    return bits;
   }
 
   // Keys are interned in an open-addressing table with a cheap hash of all their bytes:
@@ -339,6 +375,7 @@ class KeyRules {
   }
 
   const ScrubProfile& profile_;
+  std::vector<Name> names_;        // every rule's names, rule by rule
   std::vector<std::string> keys_;  // by entry index
   std::vector<Entry> entries_;
   std::vector<Slot> slots_;
