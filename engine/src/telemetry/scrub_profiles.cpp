@@ -484,25 +484,22 @@ class Scrubber {
   }
 
   // Reads an object's key and its `:`; the decoded key goes to `key`, and `escaped` says
-  // whether it had escapes.
-  bool member_key(size_t mark, std::string& key, bool& escaped) {
+  // whether it had escapes (when not, `k` views it in the input).
+  bool member_key(size_t mark, std::string& key, bool& escaped, std::string_view& k) {
     reader_.skip_space();
     const size_t key_offset = reader_.pos();
-    std::string_view k;
     if (!reader_.key(k, scratch_, escaped)) return false;
     if (!keys_.insert(mark, k, !escaped)) return reader_.duplicate_key(key_offset, k);
     key.assign(k.data(), k.size());
     return reader_.colon();
   }
 
-  void write_key(std::string& w, std::string_view key, bool escaped) {
+  void write_key(std::string& w, std::string_view key, bool escaped, std::string_view k) {
     if (escaped) {
       json::append_quoted(w, key);
     } else {
-      // Without escapes, no byte of the key needs one: written as it was.
-      w += '"';
-      w.append(key);
-      w += '"';
+      // Without escapes, no byte of the key needs one: the input's text, quotes included.
+      w.append(k.data() - 1, k.size() + 2);
     }
     w += ':';
   }
@@ -518,10 +515,11 @@ class Scrubber {
         const size_t mark = keys_.open();
         std::string key;
         bool escaped;
+        std::string_view k;
         for (bool more = !empty, first = true; more; first = false) {
-          if (!member_key(mark, key, escaped)) return false;
+          if (!member_key(mark, key, escaped, k)) return false;
           if (!first) w += ',';
-          write_key(w, key, escaped);
+          write_key(w, key, escaped, k);
           if (!copy(w, depth + 1) || !reader_.after_member(more)) return false;
         }
         keys_.close(mark);
@@ -593,10 +591,8 @@ class Scrubber {
       json::append_quoted(w, text_);
       out_.replaced.push_back(pointer(depth));
     } else if (!escaped) {
-      // No escapes: the input's text is already how it is written.
-      w += '"';
-      w.append(s);
-      w += '"';
+      // No escapes: the input's text, quotes included (`s` views it), is how it is written.
+      w.append(s.data() - 1, s.size() + 2);
     } else {
       json::append_quoted(w, s);
     }
@@ -612,7 +608,8 @@ class Scrubber {
       Step& s = step(depth + 1);
       s.is_index = false;
       bool escaped;
-      if (!member_key(mark, s.key, escaped)) return false;
+      std::string_view k;
+      if (!member_key(mark, s.key, escaped, k)) return false;
       const std::string& key = s.key;
       const KeyRule* rule = rules_.find(key, depth >= 2 ? parent_key(depth) : "");
       if (rule && rule->method == Method::remove) {
@@ -622,7 +619,7 @@ class Scrubber {
       } else {
         if (!first) w += ',';
         first = false;
-        write_key(w, key, escaped);
+        write_key(w, key, escaped, k);
         if (rule) {
           if (!apply(w, rule->method, depth + 1)) return false;
         } else if (!value(w, depth + 1, key)) {
