@@ -193,7 +193,7 @@ using telemetry::ScrubProfile;
 // enclosing object; keys no dotted name can match are remembered without it.
 class KeyRules {
  public:
-  explicit KeyRules(const ScrubProfile& profile) : profile_(profile) {
+  explicit KeyRules(const ScrubProfile& profile) {
     // The names split once per call: a key is classified against every name of every rule,
     // which for a small event cost more than scrubbing it.
     for (const auto& rule : profile.keys) {
@@ -350,14 +350,11 @@ class KeyRules {
     keys_.emplace_back(key);
     entries_.push_back(classify(key));
     const uint32_t index = static_cast<uint32_t>(entries_.size() - 1);
-    if (2 * entries_.size() > slots_.size()) {
+    if (2 * entries_.size() > slots_.size()) {  // at most half full: short probes
       std::vector<Slot> old(2 * slots_.size(), Slot{});
       old.swap(slots_);
       for (const Slot& s : old)
         if (s.index != kUncached) place(s);
-    } else {
-      place(Slot{h, index});
-      return index;
     }
     place(Slot{h, index});
     return index;
@@ -374,7 +371,6 @@ class KeyRules {
     slots_[i] = s;
   }
 
-  const ScrubProfile& profile_;
   std::vector<Name> names_;        // every rule's names, rule by rule
   std::vector<std::string> keys_;  // by entry index
   std::vector<Entry> entries_;
