@@ -204,6 +204,28 @@ TEST(ScrubTelemetry, RawBodiesByParentKey) {
   EXPECT_EQ(out["breadcrumbs"][0]["data"]["status_code"], 401);
 }
 
+TEST(ScrubTelemetry, KeysBeyondTheKeyCacheAreStillMatched) {
+  // The scrubber remembers at most 65,536 distinct keys per call; keys met after that (here
+  // all but the k* keys, which sort first) are matched against the rules each time, with the
+  // same result.
+  json event = json::object();
+  for (int i = 0; i < 70000; ++i) event["k" + std::to_string(i)] = i;
+  event["zz_password"] = "hunter2";
+  event["zz_note"] = "mail jo@x.org now";
+  event["request"] = {
+      {"data", {{"a", 1}}},
+      {"headers", json::array({json::array({"Authorization", "Bearer abcdefgh12345"})})}};
+  event["user"] = {{"id", "usr_1"}};
+  json out = scrub(event);
+  EXPECT_EQ(out["k69999"], 69999);
+  EXPECT_EQ(out["zz_password"], "[Filtered]");
+  EXPECT_EQ(out["zz_note"], "mail [Filtered] now");
+  EXPECT_FALSE(out["request"].contains("data"));
+  EXPECT_EQ(out["request"]["headers"][0][1], "[Filtered]");
+  json hashed = scrub(event, "error-monitoring-pseudonymous");
+  EXPECT_EQ(hashed["user"]["id"].get<std::string>().rfind("hmac-sha256:", 0), 0u);
+}
+
 TEST(ScrubTelemetry, PseudonymousProfileHashesTheUserId) {
   json event = {{"user", {{"id", "usr_1"}, {"email", "j@x.org"}, {"segment", "trial"}}}};
   json out = scrub(event, "error-monitoring-pseudonymous");

@@ -193,7 +193,14 @@ using telemetry::ScrubProfile;
 // enclosing object; keys no dotted name can match are remembered without it.
 class KeyRules {
  public:
-  explicit KeyRules(const ScrubProfile& profile) : profile_(profile) {}
+  explicit KeyRules(const ScrubProfile& profile) {
+    // The names split once per call: a key is classified against every name of every rule,
+    // which for a small event cost more than scrubbing it.
+    for (const auto& rule : profile.keys) {
+      for (const auto& name : rule.names)
+        names_.push_back({&rule, name, name.find('.') != std::string::npos, first_pair(name)});
+    }
+  }
 
   const KeyRule* find(std::string_view key, std::string_view parent) {
     const uint32_t k = intern(key);
@@ -217,34 +224,41 @@ class KeyRules {
   // and for names in free text).
   const KeyRule* match(std::string_view key, std::string_view parent) const {
     const std::string normalized = telemetry::normalize_key(key);
-    std::string qualified =
+    const std::string qualified =
         parent.empty() ? "" : telemetry::normalize_key(parent) + "." + normalized;
-    for (const auto& rule : profile_.keys) {
-      if (std::find(rule.except.begin(), rule.except.end(), normalized) != rule.except.end())
-        continue;
-      for (const auto& name : rule.names) {
-        // `parent.key` names compare with the qualified key; they never match without a parent.
-        bool dotted = name.find('.') != std::string::npos;
-        if (dotted && qualified.empty()) continue;
-        const std::string& k = dotted ? qualified : normalized;
-        bool hit = false;
-        switch (rule.match) {
-          case KeyRule::Match::exact:
-            hit = k == name;
-            break;
-          case KeyRule::Match::prefix:
-            hit = k.compare(0, name.size(), name) == 0;
-            break;
-          case KeyRule::Match::suffix:
-            hit = k.size() >= name.size() &&
-                  k.compare(k.size() - name.size(), name.size(), name) == 0;
-            break;
-          case KeyRule::Match::contains:
-            hit = k.find(name) != std::string::npos;
-            break;
-        }
-        if (hit) return &rule;
+    const uint64_t pairs = pairs_of(normalized), qualified_pairs = pairs_of(qualified);
+    const KeyRule* rule = nullptr;
+    bool excepted = false;  // the rule's `except` holds the key: none of its names apply
+    for (const Name& n : names_) {
+      if (n.rule != rule) {
+        rule = n.rule;
+        excepted = is_excepted(*rule, normalized);
       }
+      if (excepted) continue;
+      // `parent.key` names compare with the qualified key; they never match without a parent.
+      if (n.dotted && qualified.empty()) continue;
+      // A name anywhere in the key brings its first two characters with it: one test rules
+      // out most names before a string comparison.
+      if ((n.first_pair & (n.dotted ? qualified_pairs : pairs)) != n.first_pair) continue;
+      const std::string& k = n.dotted ? qualified : normalized;
+      const std::string& name = n.name;
+      bool hit = false;
+      switch (n.rule->match) {
+        case KeyRule::Match::exact:
+          hit = k == name;
+          break;
+        case KeyRule::Match::prefix:
+          hit = k.compare(0, name.size(), name) == 0;
+          break;
+        case KeyRule::Match::suffix:
+          hit =
+              k.size() >= name.size() && k.compare(k.size() - name.size(), name.size(), name) == 0;
+          break;
+        case KeyRule::Match::contains:
+          hit = k.find(name) != std::string::npos;
+          break;
+      }
+      if (hit) return n.rule;
     }
     return nullptr;
   }
@@ -260,20 +274,42 @@ class KeyRules {
     entry.rule = match(key, "");
     const std::string normalized = telemetry::normalize_key(key);
     const std::string tail = "." + normalized;
-    for (const auto& rule : profile_.keys) {
-      if (std::find(rule.except.begin(), rule.except.end(), normalized) != rule.except.end())
-        continue;
-      for (const auto& name : rule.names) {
-        if (name.find('.') == std::string::npos) continue;
-        // An exact `parent.key` can only match a key that is its tail; other dotted matches
-        // may depend on any parent.
-        bool possible = rule.match != KeyRule::Match::exact ||
-                        (name.size() >= tail.size() &&
-                         name.compare(name.size() - tail.size(), tail.size(), tail) == 0);
-        entry.parent_matters = entry.parent_matters || possible;
-      }
+    for (const Name& n : names_) {
+      if (!n.dotted || is_excepted(*n.rule, normalized)) continue;
+      // An exact `parent.key` can only match a key that is its tail; other dotted matches
+      // may depend on any parent.
+      const std::string& name = n.name;
+      bool possible = n.rule->match != KeyRule::Match::exact ||
+                      (name.size() >= tail.size() &&
+                       name.compare(name.size() - tail.size(), tail.size(), tail) == 0);
+      entry.parent_matters = entry.parent_matters || possible;
     }
     return entry;
+  }
+
+  struct Name {
+    const KeyRule* rule;
+    const std::string& name;
+    bool dotted;
+    uint64_t first_pair;  // pair_bit of its first two characters (0 for a single one)
+  };
+
+  static bool is_excepted(const KeyRule& rule, const std::string& normalized) {
+    return std::find(rule.except.begin(), rule.except.end(), normalized) != rule.except.end();
+  }
+  static uint64_t pair_bit(char a, char b) {
+    return uint64_t{1} << ((static_cast<unsigned char>(a) * 31u + static_cast<unsigned char>(b)) &
+                           63);
+  }
+  static uint64_t first_pair(const std::string& s) {
+    return s.size() >= 2 ? pair_bit(s[0], s[1]) : 0;
+  }
+  // A bit for each pair of adjacent characters of `s` (a superset test: a name's first pair
+  // missing means the name is not in `s`).
+  static uint64_t pairs_of(const std::string& s) {
+    uint64_t bits = 0;
+    for (size_t i = 0; i + 1 < s.size(); ++i) bits |= pair_bit(s[i], s[i + 1]);
+    return bits;
   }
 
   // Keys are interned in an open-addressing table with a cheap hash of all their bytes:
@@ -314,14 +350,11 @@ class KeyRules {
     keys_.emplace_back(key);
     entries_.push_back(classify(key));
     const uint32_t index = static_cast<uint32_t>(entries_.size() - 1);
-    if (2 * entries_.size() > slots_.size()) {
+    if (2 * entries_.size() > slots_.size()) {  // at most half full: short probes
       std::vector<Slot> old(2 * slots_.size(), Slot{});
       old.swap(slots_);
       for (const Slot& s : old)
         if (s.index != kUncached) place(s);
-    } else {
-      place(Slot{h, index});
-      return index;
     }
     place(Slot{h, index});
     return index;
@@ -338,7 +371,7 @@ class KeyRules {
     slots_[i] = s;
   }
 
-  const ScrubProfile& profile_;
+  std::vector<Name> names_;        // every rule's names, rule by rule
   std::vector<std::string> keys_;  // by entry index
   std::vector<Entry> entries_;
   std::vector<Slot> slots_;
@@ -447,25 +480,22 @@ class Scrubber {
   }
 
   // Reads an object's key and its `:`; the decoded key goes to `key`, and `escaped` says
-  // whether it had escapes.
-  bool member_key(size_t mark, std::string& key, bool& escaped) {
+  // whether it had escapes (when not, `k` views it in the input).
+  bool member_key(size_t mark, std::string& key, bool& escaped, std::string_view& k) {
     reader_.skip_space();
     const size_t key_offset = reader_.pos();
-    std::string_view k;
     if (!reader_.key(k, scratch_, escaped)) return false;
     if (!keys_.insert(mark, k, !escaped)) return reader_.duplicate_key(key_offset, k);
     key.assign(k.data(), k.size());
     return reader_.colon();
   }
 
-  void write_key(std::string& w, std::string_view key, bool escaped) {
+  void write_key(std::string& w, std::string_view key, bool escaped, std::string_view k) {
     if (escaped) {
       json::append_quoted(w, key);
     } else {
-      // Without escapes, no byte of the key needs one: written as it was.
-      w += '"';
-      w.append(key);
-      w += '"';
+      // Without escapes, no byte of the key needs one: the input's text, quotes included.
+      w.append(k.data() - 1, k.size() + 2);
     }
     w += ':';
   }
@@ -481,10 +511,11 @@ class Scrubber {
         const size_t mark = keys_.open();
         std::string key;
         bool escaped;
+        std::string_view k;
         for (bool more = !empty, first = true; more; first = false) {
-          if (!member_key(mark, key, escaped)) return false;
+          if (!member_key(mark, key, escaped, k)) return false;
           if (!first) w += ',';
-          write_key(w, key, escaped);
+          write_key(w, key, escaped, k);
           if (!copy(w, depth + 1) || !reader_.after_member(more)) return false;
         }
         keys_.close(mark);
@@ -556,10 +587,8 @@ class Scrubber {
       json::append_quoted(w, text_);
       out_.replaced.push_back(pointer(depth));
     } else if (!escaped) {
-      // No escapes: the input's text is already how it is written.
-      w += '"';
-      w.append(s);
-      w += '"';
+      // No escapes: the input's text, quotes included (`s` views it), is how it is written.
+      w.append(s.data() - 1, s.size() + 2);
     } else {
       json::append_quoted(w, s);
     }
@@ -575,7 +604,8 @@ class Scrubber {
       Step& s = step(depth + 1);
       s.is_index = false;
       bool escaped;
-      if (!member_key(mark, s.key, escaped)) return false;
+      std::string_view k;
+      if (!member_key(mark, s.key, escaped, k)) return false;
       const std::string& key = s.key;
       const KeyRule* rule = rules_.find(key, depth >= 2 ? parent_key(depth) : "");
       if (rule && rule->method == Method::remove) {
@@ -585,7 +615,7 @@ class Scrubber {
       } else {
         if (!first) w += ',';
         first = false;
-        write_key(w, key, escaped);
+        write_key(w, key, escaped, k);
         if (rule) {
           if (!apply(w, rule->method, depth + 1)) return false;
         } else if (!value(w, depth + 1, key)) {
