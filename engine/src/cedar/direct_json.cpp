@@ -120,10 +120,13 @@ class DirectReader {
     return has_type && has_id && valid_type(out.type);
   }
 
-  // A record's members, none of them special (context, attrs, tags).
-  bool record(Value& out, int depth) {
+  // A record. At the top of a context, attrs or tags every key is an attribute's; below
+  // (`nested`), a key that names an escape makes the DOM path read the object as that
+  // escape or refuse it, never as a record.
+  bool record(Value& out, int depth, bool nested = false) {
     RecordFields fields;
     bool ok = object([&](std::string_view key) {
+      if (nested && is_escape_key(key)) return false;
       Value v;
       return value(v, depth + 1) && fields.emplace(std::string(key), std::move(v)).second;
     });
@@ -202,15 +205,7 @@ class DirectReader {
       return true;
     }
     if (first == "__extn") return extension(out, depth);
-    RecordFields fields;
-    bool ok = object([&](std::string_view key) {
-      if (is_escape_key(key)) return false;
-      Value v;
-      return value(v, depth + 1) && fields.emplace(std::string(key), std::move(v)).second;
-    });
-    if (!ok) return false;
-    out = Value::record(std::move(fields));
-    return true;
+    return record(out, depth, /*nested=*/true);
   }
 
   // {"__extn": {"fn": ..., "arg": ...}} or {"__extn": {"fn": ..., "args": [...]}}.
