@@ -84,13 +84,13 @@ Result<bool> add_entity(detail::EntityStore& store, detail::Entity entity,
     };
     return a.attrs == b.attrs && a.tags == b.tags && parents(a) == parents(b);
   };
-  EntityUid uid = entity.uid;
-  // try_emplace leaves `entity` untouched when the uid is already there.
-  auto [existing, inserted] = store.entities.try_emplace(uid, std::move(entity));
+  // try_emplace copies the key before it moves `entity` in, and leaves `entity` untouched
+  // when the uid is already there.
+  auto [existing, inserted] = store.entities.try_emplace(entity.uid, std::move(entity));
   if (!inserted && !same(existing->second, entity))
-    return entity_error(
-        file_name, index,
-        "duplicate entity " + uid.to_cedar() + " with different attributes, tags or parents");
+    return entity_error(file_name, index,
+                        "duplicate entity " + existing->first.to_cedar() +
+                            " with different attributes, tags or parents");
   return inserted;
 }
 
