@@ -131,7 +131,7 @@ class DirectReader {
       return value(v, depth + 1) && fields.emplace(std::string(key), std::move(v)).second;
     });
     if (!ok) return false;
-    out = Value::record(std::move(fields));
+    out = fields.empty() ? Value::empty_record() : Value::record(std::move(fields));
     return true;
   }
 
