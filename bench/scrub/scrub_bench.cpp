@@ -28,31 +28,13 @@
 #include "cordon/domain_json.h"
 #include "cordon/masks.h"
 #include "json/json_reader.h"
+#include "splitmix.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-// splitmix64: small, fast, and the same everywhere.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-  bool chance(int percent) { return below(100) < static_cast<size_t>(percent); }
-  template <class T, size_t N>
-  const T& pick(const T (&items)[N]) {
-    return items[below(N)];
-  }
-
- private:
-  uint64_t state_;
-};
+using cordon::bench::Rng;
 
 std::string chars(Rng& rng, size_t n, const char* alphabet) {
   const size_t size = std::char_traits<char>::length(alphabet);

@@ -22,26 +22,14 @@
 #include "cordon/bundle.h"
 #include "cordon/domain_json.h"
 #include "cordon/masks.h"
+#include "splitmix.h"
 #include "telemetry/detectors.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-
- private:
-  uint64_t state_;
-};
+using cordon::bench::Rng;
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
