@@ -584,34 +584,33 @@ PyObject* response_allowed(PyObject* self, void*) {
   return PyBool_FromLong(response_of(self).decision == cordon::Decision::allow);
 }
 
-PyObject* response_reasons(PyObject* self, void*) {
-  const auto& reason = response_of(self).reason;
-  PyObject* list = PyList_New(static_cast<Py_ssize_t>(reason.size()));
-  for (size_t i = 0; list != nullptr && i < reason.size(); ++i) {
-    PyObject* id = str_of(reason[i]);
-    if (id == nullptr)
+// A new list of item(element) for each element; nullptr (the error set) when any item is.
+template <class Element, class Item>
+PyObject* list_of(const std::vector<Element>& elements, Item item) {
+  PyObject* list = PyList_New(static_cast<Py_ssize_t>(elements.size()));
+  for (size_t i = 0; list != nullptr && i < elements.size(); ++i) {
+    PyObject* value = item(elements[i]);
+    if (value == nullptr)
       Py_CLEAR(list);
     else
-      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), id);
+      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), value);
   }
   return list;
 }
 
+PyObject* response_reasons(PyObject* self, void*) {
+  return list_of(response_of(self).reason, [](const std::string& id) { return str_of(id); });
+}
+
 PyObject* response_errors(PyObject* self, void*) {
-  const auto& errors = response_of(self).errors;
-  PyObject* list = PyList_New(static_cast<Py_ssize_t>(errors.size()));
-  for (size_t i = 0; list != nullptr && i < errors.size(); ++i) {
-    PyObject* id = str_of(errors[i].policy_id);
-    PyObject* message = id == nullptr ? nullptr : str_of(errors[i].message);
+  return list_of(response_of(self).errors, [](const cordon::PolicyError& error) -> PyObject* {
+    PyObject* id = str_of(error.policy_id);
+    PyObject* message = id == nullptr ? nullptr : str_of(error.message);
     PyObject* pair = message == nullptr ? nullptr : PyTuple_Pack(2, id, message);
     Py_XDECREF(id);
     Py_XDECREF(message);
-    if (pair == nullptr)
-      Py_CLEAR(list);
-    else
-      PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), pair);
-  }
-  return list;
+    return pair;
+  });
 }
 
 PyObject* response_correlation_id(PyObject* self, void*) {

@@ -7,6 +7,7 @@
 #include "cedar/entities_json.h"
 #include "cedar/extensions.h"
 #include "cedar/parser.h"
+#include "cordon/entity_ref.h"
 #include "json/json_reader.h"
 #include "text/utf8.h"
 
@@ -243,8 +244,7 @@ class DirectReader {
   bool valid_type(const std::string& type) {
     for (const auto& known : valid_types_)
       if (known == type) return true;
-    auto parsed = parse_entity_type(type);
-    if (!parsed.ok() || parsed.value() != type) return false;
+    if (!is_entity_type_name(type)) return false;
     valid_types_.push_back(type);
     return true;
   }
