@@ -159,6 +159,33 @@ test('preparsePolicySet + statefulIsAuthorized decide like isAuthorized', () => 
   assert.deepEqual(JSON.parse(text), stateful);
 });
 
+test('decision objects are exactly the parsed JSON answers, whatever the policy ids', () => {
+  // Ids that a reader of the answer text could trip on: quotes, backslashes, commas,
+  // brackets, the answer's own closing text, non-ASCII, control characters, an empty id.
+  const ids = ['policy0', 'a"b', 'a\\b', 'x,y', '],"errors":[]}},"warnings":[]}', 'é✓😀', '', 'tab\t',
+    '"', ','];
+  const permit = 'permit(principal == User::"alice", action, resource);';
+  const failing = 'permit(principal, action, resource) when { 1 + resource.missing > 0 };';
+  const forbid = 'forbid(principal == User::"alice", action, resource) when { context.deny };';
+  const sets = [];
+  for (const id of ids) sets.push({[id]: permit});
+  sets.push(Object.fromEntries(ids.map((id) => [id, permit])));     // many reasons
+  sets.push({[ids[1]]: permit, [ids[4]]: failing, [ids[5]]: forbid});  // with an error
+  sets.push({});                                                        // no reason
+  sets.forEach((staticPolicies, index) => {
+    assert.deepEqual(preparsePolicySet(`ids${index}`, {staticPolicies}), {type: 'success'});
+    for (const deny of [false, true]) {
+      const {policies, ...rest} = call({context: {deny}});
+      const request = {...rest, preparsedPolicySetId: `ids${index}`};
+      const text = statefulIsAuthorizedJson(JSON.stringify(request));
+      const object = statefulIsAuthorized(request);
+      assert.deepEqual(object, JSON.parse(text));
+      assert.equal(JSON.stringify(object), text);  // the same keys in the same order
+      assert.equal(JSON.stringify(isAuthorized({...rest, policies: {staticPolicies}})), text);
+    }
+  });
+});
+
 test('preparseEntities: calls naming the entities decide as calls carrying them', () => {
   const staff = 'permit(principal in Group::"staff", action, resource) when { principal.level > 2 };';
   assert.deepEqual(preparsePolicySet('staff', {staticPolicies: staff}), {type: 'success'});

@@ -1,10 +1,12 @@
 // Unit tests of the pieces a binding builds a request from without JSON text
 // (cordon/entity_ref.h, cordon/context_builder.h) and of Response::answer_json: each must
 // give exactly what the JSON form gives.
+#include <cstdint>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "cedar/parser.h"
 #include "cedar/policy_set_data.h"
 #include "cordon/authorizer.h"
 #include "cordon/context_builder.h"
@@ -36,6 +38,23 @@ TEST(EntityRefText, TypeNamesAsTheJsonFormRequiresThem) {
     EXPECT_TRUE(cordon::is_entity_type_name(good)) << good;
   for (const char* bad : {"", "if", "User::", " User", "User ", "A :: B", "1x", "A::if", "A::B::"})
     EXPECT_FALSE(cordon::is_entity_type_name(bad)) << bad;
+}
+
+// The check without a parser must agree with the parser on every text: names glued from
+// identifiers, reserved words, separators, spaces, digits and a comment.
+TEST(EntityRefText, TypeNameCheckAgreesWithTheParser) {
+  const char* pieces[] = {"User", "_a9", "if",    "in", "__cedar", "::", ":",   " ",
+                          "1",    "x",   "//c\n", "\t", "Z_",      "is", "::A", "é"};
+  uint64_t state = 7;
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    for (uint64_t n = (state >> 60) % 6, bits = state; n > 0; --n, bits >>= 5)
+      text += pieces[(bits >> 8) % (sizeof pieces / sizeof *pieces)];
+    auto parsed = cordon::cedar::parse_entity_type(text);
+    bool by_parser = parsed.ok() && parsed.value() == text;
+    EXPECT_EQ(cordon::cedar::is_canonical_entity_type(text), by_parser) << '"' << text << '"';
+  }
 }
 
 // The same context, built and read from JSON text, must be the same value.

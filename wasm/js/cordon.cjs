@@ -74,6 +74,43 @@ function callWithText(module, decide, text) {
   }
 }
 
+// A decision's answer as an object. The core writes a success without errors in one fixed
+// shape (engine/src/cedar/answer_json.cpp), which is read here without JSON.parse, a third
+// of a small call's time; anything else (errors, escapes in a policy id) is parsed.
+const ANSWER_HEAD = '{"type":"success","response":{"decision":"';
+const ANSWER_ALLOW = 'allow","diagnostics":{"reason":[';
+const ANSWER_DENY = 'deny","diagnostics":{"reason":[';
+const ANSWER_TAIL = '],"errors":[]}},"warnings":[]}';
+
+function decisionAnswer(text) {
+  const end = text.length - ANSWER_TAIL.length;
+  let at = ANSWER_HEAD.length;
+  let decision = null;
+  if (text.startsWith(ANSWER_HEAD) && text.endsWith(ANSWER_TAIL)) {
+    if (text.startsWith(ANSWER_ALLOW, at)) {
+      decision = 'allow';
+      at += ANSWER_ALLOW.length;
+    } else if (text.startsWith(ANSWER_DENY, at)) {
+      decision = 'deny';
+      at += ANSWER_DENY.length;
+    }
+  }
+  const reason = [];
+  while (decision !== null && at < end) {
+    const close = text.indexOf('"', at + 1);
+    if (text.charCodeAt(at) !== 34 || close < 0 || close >= end) break;
+    const id = text.slice(at + 1, close);
+    if (id.includes('\\')) break;  // an escaped id: JSON.parse reads it
+    reason.push(id);
+    at = close + 1;
+    if (at === end) break;
+    if (text.charCodeAt(at) !== 44 || at + 1 === end) break;  // a comma, then another id
+    at++;
+  }
+  if (decision === null || at !== end) return JSON.parse(text);
+  return {type: 'success', response: {decision, diagnostics: {reason, errors: []}}, warnings: []};
+}
+
 // cedar-wasm's DetailedError, for input that cannot even be turned into JSON text.
 function detailedError(message) {
   return {message, help: null, code: null, url: null, severity: 'error'};
@@ -96,7 +133,7 @@ function init() { return Promise.resolve(); }
 function isAuthorized(call) {
   const json = toJsonText(call, 'the authorization call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return JSON.parse(callWithText(core, core.isAuthorizedAt, json.text));
+  return decisionAnswer(callWithText(core, core.isAuthorizedAt, json.text));
 }
 
 function isAuthorizedJson(callJson) {
@@ -125,7 +162,7 @@ function preparseEntities(id, entities) {
 function statefulIsAuthorized(call) {
   const json = toJsonText(call, 'the authorization call');
   if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return JSON.parse(callWithText(core, core.statefulIsAuthorizedAt, json.text));
+  return decisionAnswer(callWithText(core, core.statefulIsAuthorizedAt, json.text));
 }
 
 function statefulIsAuthorizedJson(callJson) {

@@ -11,8 +11,7 @@ Result<EntityRef> parse_entity_ref(std::string_view text) {
 }
 
 bool is_entity_type_name(std::string_view type) {
-  auto parsed = cedar::parse_entity_type(type);
-  return parsed.ok() && parsed.value() == type;
+  return cedar::is_canonical_entity_type(type);
 }
 
 }  // namespace cordon

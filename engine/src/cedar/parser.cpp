@@ -1378,6 +1378,21 @@ Result<EntityUid> parse_entity_uid(std::string_view text) {
   return p.single_entity_uid();
 }
 
+bool is_canonical_entity_type(std::string_view text) {
+  // What parse_entity_type accepts and prints back unchanged: identifiers joined by `::`,
+  // none reserved, nothing between them. Checked without the lexer: calls name an entity
+  // type for every entity they carry.
+  while (true) {
+    size_t end = 0;
+    if (end == text.size() || !is_ident_start(text[end])) return false;
+    while (end < text.size() && is_ident_char(text[end])) ++end;
+    if (is_reserved(text.substr(0, end))) return false;
+    if (end == text.size()) return true;
+    if (text.compare(end, 2, "::") != 0) return false;
+    text.remove_prefix(end + 2);
+  }
+}
+
 Result<std::string> parse_entity_type(std::string_view text) {
   Parser p(text, {});
   return p.single_entity_type();

@@ -34,6 +34,10 @@ Result<EntityUid> parse_entity_uid(std::string_view text);
 // Parses an entity type name, e.g. `Photos::Photo`.
 Result<std::string> parse_entity_type(std::string_view text);
 
+// Whether parse_entity_type accepts `text` and gives it back unchanged (no spaces or
+// comments), checked without a parser.
+bool is_canonical_entity_type(std::string_view text);
+
 // Parses one expression (used by the JSON policy format and tests).
 Result<ExprPtr> parse_expression(std::string_view text, std::string_view file_name = {});
 
