@@ -48,8 +48,9 @@ std::set<cedar::EntityUid> as_set(const std::vector<cedar::EntityUid>& uids) {
 // ancestors.
 void expect_same_store(const detail::EntityStore& direct, const detail::EntityStore& dom,
                        const std::string& text) {
-  ASSERT_EQ(direct.entities.size(), dom.entities.size()) << text;
-  for (const auto& [uid, expected] : dom.entities) {
+  ASSERT_EQ(direct.size(), dom.size()) << text;
+  for (const auto& expected : dom) {
+    const cedar::EntityUid& uid = expected.uid;
     const detail::Entity* got = direct.find(uid);
     ASSERT_NE(got, nullptr) << uid.to_cedar() << " in " << text;
     EXPECT_EQ(got->attrs, expected.attrs)

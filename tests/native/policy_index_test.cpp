@@ -236,7 +236,7 @@ TEST(PolicyIndex, PerRequestOverlaysDecideWithTheirOwnAncestors) {
     detail::Entity user;
     user.uid = {"User", "sam"};
     user.parents = std::move(parents);
-    store.entities.emplace(user.uid, std::move(user));
+    store.insert_or_assign(std::move(user));
     store.compute_ancestors();
     return store;
   };

@@ -275,10 +275,8 @@ bool read_entity(DirectReader& in, detail::Entity& entity) {
 
 bool read_entity_array(DirectReader& in, detail::EntityStore& store) {
   size_t index = 0;
-  bool ok = in.array([&] {
-    detail::Entity entity;
-    return read_entity(in, entity) && add_entity(store, std::move(entity), {}, index++).ok();
-  });
+  bool ok = in.array(
+      [&] { return read_entity(in, store.append()) && file_last_entity(store, {}, index++).ok(); });
   return ok && !store.compute_ancestors();
 }
 

@@ -76,22 +76,28 @@ Result<EntityJsonItem> read_entity_item(const json& item, std::string_view file_
   return out;
 }
 
+Result<bool> file_last_entity(detail::EntityStore& store, std::string_view file_name,
+                              size_t index) {
+  const detail::Entity* existing = store.file_last();
+  if (!existing) return true;
+  auto parents = [](const detail::Entity& e) {
+    return std::set<EntityUid>(e.parents.begin(), e.parents.end());
+  };
+  const detail::Entity& repeat = store.last();
+  bool same = existing->attrs == repeat.attrs && existing->tags == repeat.tags &&
+              parents(*existing) == parents(repeat);
+  store.drop_last();
+  if (!same)
+    return entity_error(file_name, index,
+                        "duplicate entity " + existing->uid.to_cedar() +
+                            " with different attributes, tags or parents");
+  return false;
+}
+
 Result<bool> add_entity(detail::EntityStore& store, detail::Entity entity,
                         std::string_view file_name, size_t index) {
-  auto same = [](const detail::Entity& a, const detail::Entity& b) {
-    auto parents = [](const detail::Entity& e) {
-      return std::set<EntityUid>(e.parents.begin(), e.parents.end());
-    };
-    return a.attrs == b.attrs && a.tags == b.tags && parents(a) == parents(b);
-  };
-  // try_emplace copies the key before it moves `entity` in, and leaves `entity` untouched
-  // when the uid is already there.
-  auto [existing, inserted] = store.entities.try_emplace(entity.uid, std::move(entity));
-  if (!inserted && !same(existing->second, entity))
-    return entity_error(file_name, index,
-                        "duplicate entity " + existing->first.to_cedar() +
-                            " with different attributes, tags or parents");
-  return inserted;
+  store.append() = std::move(entity);
+  return file_last_entity(store, file_name, index);
 }
 
 std::optional<Error> close_hierarchy(detail::EntityStore& store, std::string_view file_name) {
@@ -143,7 +149,7 @@ Result<Entities> entities_from_json_value(const json& doc, std::string_view file
 }
 
 size_t Entities::size() const {
-  return store_->entities.size();
+  return store_->size();
 }
 
 }  // namespace cordon

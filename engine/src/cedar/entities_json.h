@@ -38,6 +38,9 @@ std::optional<Error> check_entities_array(const nlohmann::json& doc, std::string
 Result<bool> add_entity(detail::EntityStore& store, detail::Entity entity,
                         std::string_view file_name, size_t index);
 
+// add_entity for an entity read in place into store.append(): an exact repeat is dropped.
+Result<bool> file_last_entity(detail::EntityStore& store, std::string_view file_name, size_t index);
+
 // Computes the transitive closure; a cycle is an error.
 std::optional<Error> close_hierarchy(detail::EntityStore& store, std::string_view file_name);
 

@@ -1,33 +1,79 @@
 // The entity store behind cordon::Entities: attributes, tags and the transitive
 // closure of each entity's parents, computed once when the store is built.
+//
+// A call's entities are read into a store and thrown away with it, so building one is
+// most of a call's cost in WebAssembly: entities are read in place at the end of a deque
+// (never moved), filed in an open-addressing index, and each ancestor set is a sorted
+// list of pointers to uids the store already holds (no copied strings, no hash nodes).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <iterator>
 #include <optional>
-#include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "cedar/value.h"
 
 namespace cordon::detail {
 
+// An entity's ancestors: uids sorted by value, each once. The pointers address uids in
+// `parents` lists of this store or of its base, which never change once the store is built.
+class AncestorSet {
+ public:
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = cedar::EntityUid;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const cedar::EntityUid*;
+    using reference = const cedar::EntityUid&;
+
+    explicit const_iterator(const cedar::EntityUid* const* at) : at_(at) {}
+    const cedar::EntityUid& operator*() const { return **at_; }
+    const_iterator& operator++() { return ++at_, *this; }
+    bool operator!=(const const_iterator& o) const { return at_ != o.at_; }
+    bool operator==(const const_iterator& o) const { return at_ == o.at_; }
+
+   private:
+    const cedar::EntityUid* const* at_;
+  };
+
+  bool contains(const cedar::EntityUid& uid) const;
+  size_t size() const { return sorted_.size(); }
+  bool empty() const { return sorted_.empty(); }
+  const_iterator begin() const { return const_iterator(sorted_.data()); }
+  const_iterator end() const { return const_iterator(sorted_.data() + sorted_.size()); }
+  bool operator==(const AncestorSet& o) const;  // the same uids
+
+ private:
+  friend struct EntityStore;
+  std::vector<const cedar::EntityUid*> sorted_;
+};
+
 struct Entity {
   cedar::EntityUid uid;
   cedar::Value attrs = cedar::Value::empty_record();
   cedar::Value tags = cedar::Value::empty_record();
   std::vector<cedar::EntityUid> parents;
-  std::unordered_set<cedar::EntityUid, cedar::EntityUidHash> ancestors;  // transitive
+  AncestorSet ancestors;  // transitive
 };
 
 struct EntityStore {
-  std::unordered_map<cedar::EntityUid, Entity, cedar::EntityUidHash> entities;
+  EntityStore() = default;
+  // Ancestor sets point into the store: it moves, it is never copied.
+  EntityStore(const EntityStore&) = delete;
+  EntityStore& operator=(const EntityStore&) = delete;
+  EntityStore(EntityStore&&) = default;
+  EntityStore& operator=(EntityStore&&) = default;
+
   // Entities not found here are looked up in `base`: a request-time overlay (the
   // session's user) on top of a bundle's static entities, without copying them.
   const EntityStore* base = nullptr;
 
   const Entity* find(const cedar::EntityUid& uid) const {
-    auto it = entities.find(uid);
-    if (it != entities.end()) return &it->second;
+    if (const Entity* own = find_own(uid)) return own;
     return base ? base->find(uid) : nullptr;
   }
 
@@ -35,12 +81,51 @@ struct EntityStore {
   bool is_in(const cedar::EntityUid& uid, const cedar::EntityUid& ancestor) const {
     if (uid == ancestor) return true;
     const Entity* e = find(uid);
-    return e && e->ancestors.count(ancestor) > 0;
+    return e && e->ancestors.contains(ancestor);
   }
+
+  // Building, one entity at a time: append() gives a new last entity to read into, and
+  // file_last() files it under its uid. When an entity with that uid is already filed,
+  // file_last() files nothing and returns that one; the caller compares and drops the last.
+  Entity& append() { return entities_.emplace_back(); }
+  const Entity* file_last();
+  const Entity& last() const { return entities_.back(); }
+  void drop_last() { entities_.pop_back(); }
+
+  // Adds the entity, replacing the one with its uid if there is one.
+  void insert_or_assign(Entity entity);
 
   // Fills every entity's ancestors from the parents. Returns an entity on a cycle
   // (Cedar refuses cyclic hierarchies), or nothing.
   std::optional<cedar::EntityUid> compute_ancestors();
+  // The same for the entities named only; the others keep the ancestors they have.
+  std::optional<cedar::EntityUid> compute_ancestors_of(const std::vector<cedar::EntityUid>& uids);
+
+  size_t size() const { return entities_.size(); }
+  // This store's own entities, in the order they were added.
+  std::deque<Entity>::const_iterator begin() const { return entities_.begin(); }
+  std::deque<Entity>::const_iterator end() const { return entities_.end(); }
+
+ private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  struct Slot {
+    uint32_t hash = 0;
+    uint32_t entity = kNone;  // index in entities_
+  };
+
+  const Entity* find_own(const cedar::EntityUid& uid) const {
+    uint32_t at = index_of(uid);
+    return at == kNone ? nullptr : &entities_[at];
+  }
+  enum : uint8_t { unvisited, on_path, done };  // an entity's state in close()
+  std::optional<cedar::EntityUid> close(std::vector<uint8_t>& state);
+  uint32_t index_of(const cedar::EntityUid& uid) const;
+  uint32_t index_of(const cedar::EntityUid& uid, uint32_t hash) const;
+  void file(uint32_t hash, uint32_t entity);
+  void grow();
+
+  std::deque<Entity> entities_;
+  std::vector<Slot> slots_;  // a power of two of them, at most half in use
 };
 
 }  // namespace cordon::detail

@@ -68,7 +68,7 @@ const detail::Entity* Evaluator::find(const EntityUid& uid) const {
 bool Evaluator::is_in(const EntityUid& uid, const EntityUid& ancestor) const {
   if (uid == ancestor) return true;
   const detail::Entity* e = find(uid);
-  return e && e->ancestors.count(ancestor) > 0;
+  return e && e->ancestors.contains(ancestor);
 }
 
 bool Evaluator::fail(std::string message) {

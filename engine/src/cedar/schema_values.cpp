@@ -416,7 +416,7 @@ Result<Entities> entities_from_json_value(const json& doc, std::string_view file
   }
   // ...then each one is checked against its type.
   for (const auto& r : read) {
-    if (r.type && !conforms(store->entities.at(r.uid), *r.type, s, error))
+    if (r.type && !conforms(*store->find(r.uid), *r.type, s, error))
       return entity_error(file_name, r.index, "entity does not conform to the schema: " + error);
   }
   if (auto err = cedar::close_hierarchy(*store, file_name)) return *err;
@@ -428,10 +428,10 @@ Result<Entities> entities_from_json_value(const json& doc, std::string_view file
       return entity_error(file_name, r.index,
                           "found action entity `" + r.uid.to_cedar() +
                               "`, but it was not declared as an action in the schema");
-    const detail::Entity& e = store->entities.at(r.uid);
+    const detail::Entity& e = *store->find(r.uid);
     bool same = e.attrs.as_record().empty() && e.tags.as_record().empty() &&
                 e.ancestors.size() == action->ancestors.size();
-    for (const auto& a : action->ancestors) same = same && e.ancestors.count(a) > 0;
+    for (const auto& a : action->ancestors) same = same && e.ancestors.contains(a);
     if (!same)
       return entity_error(file_name, r.index,
                           "definition of action `" + r.uid.to_cedar() +
@@ -439,13 +439,17 @@ Result<Entities> entities_from_json_value(const json& doc, std::string_view file
                               "definition, omit it from the entities)");
   }
   // The schema's actions, with their hierarchy, are entities too.
+  // Their ancestors are the schema's (its action hierarchy is closed and acyclic), found
+  // again in the store; as in Cedar, the data's entities keep theirs.
+  std::vector<cedar::EntityUid> actions;
   for (const auto& [uid, action] : s.actions) {
     detail::Entity e;
     e.uid = uid;
     e.parents = action.member_of;
-    e.ancestors.insert(action.ancestors.begin(), action.ancestors.end());
-    store->entities.insert_or_assign(uid, std::move(e));
+    store->insert_or_assign(std::move(e));
+    actions.push_back(uid);
   }
+  store->compute_ancestors_of(actions);
   return Entities(std::move(store));
 }
 

@@ -29,7 +29,7 @@ Result<SessionPrincipal> session_principal(const BundleData& bundle, const Sessi
   }
   user.attrs = cedar::Value::record(std::move(attrs));
   out.principal = cedar::Value::entity(user.uid);
-  out.entities.entities.emplace(user.uid, std::move(user));
+  out.entities.insert_or_assign(std::move(user));
   out.entities.compute_ancestors();
   return out;
 }
@@ -37,9 +37,9 @@ Result<SessionPrincipal> session_principal(const BundleData& bundle, const Sessi
 SessionPrincipal credential_principal(const BundleData& bundle, const std::string& credential) {
   SessionPrincipal out;
   out.entities.base = &bundle.entities.store();
-  out.principal = cedar::Value::entity(
-      credential.empty() ? cedar::EntityUid{"Anonymous", "anonymous"}
-                         : cedar::EntityUid{"Credential", credential});
+  out.principal =
+      cedar::Value::entity(credential.empty() ? cedar::EntityUid{"Anonymous", "anonymous"}
+                                              : cedar::EntityUid{"Credential", credential});
   return out;
 }
 

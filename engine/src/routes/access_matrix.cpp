@@ -205,8 +205,8 @@ AccessMatrix access_matrix(const Bundle& bundle, std::string_view surface) {
   m.bundle = data.manifest.name;
   m.revision = data.manifest.revision;
   m.surface = std::string(surface);
-  for (const auto& [uid, entity] : data.entities.store().entities)
-    if (uid.type == "Role") m.roles.push_back(uid.id);
+  for (const auto& entity : data.entities.store())
+    if (entity.uid.type == "Role") m.roles.push_back(entity.uid.id);
   std::sort(m.roles.begin(), m.roles.end());
   if (!data.routes) return m;
 

@@ -36,8 +36,8 @@ ordered_json entities_json(const detail::EntityStore& top) {
   ordered_json out = ordered_json::array();
   for (auto store = stores.rbegin(); store != stores.rend(); ++store) {
     std::vector<const detail::Entity*> sorted;
-    for (const auto& [uid, entity] : (*store)->entities)
-      if (top.find(uid) == &entity) sorted.push_back(&entity);
+    for (const auto& entity : **store)
+      if (top.find(entity.uid) == &entity) sorted.push_back(&entity);
     std::sort(sorted.begin(), sorted.end(),
               [](const detail::Entity* a, const detail::Entity* b) { return a->uid < b->uid; });
     for (const detail::Entity* entity : sorted) out.push_back(entity_json(*entity));

@@ -310,8 +310,8 @@ Result<std::shared_ptr<const RouteTable>> parse_route_table(const LocatedJson& d
 
   // Action groups (an action some other action is `in`) are surfaces, not routes.
   std::set<std::string> action_groups;
-  for (const auto& [uid, entity] : context.entities.store().entities)
-    if (uid.type == "Action")
+  for (const auto& entity : context.entities.store())
+    if (entity.uid.type == "Action")
       for (const auto& parent : entity.parents)
         if (parent.type == "Action") action_groups.insert(parent.id);
 
