@@ -226,6 +226,49 @@ TEST(ScrubTelemetry, KeysBeyondTheKeyCacheAreStillMatched) {
   EXPECT_EQ(hashed["user"]["id"].get<std::string>().rfind("hmac-sha256:", 0), 0u);
 }
 
+// The error scrubbing `text` gives ("" when it scrubs).
+std::string scrub_error(const std::string& text) {
+  auto out = cordon::scrub_telemetry(elaygent(), text, "error-monitoring");
+  return out ? "" : out.error().to_string();
+}
+
+TEST(ScrubTelemetry, DuplicateKeysAreErrorsAtTheirKey) {
+  // Where the second key starts: line 1, column of its quote.
+  EXPECT_NE(scrub_error(R"({"a":1,"a":2})")
+                .find(R"(1:8: json error: the event is not valid JSON: duplicate key "a")"),
+            std::string::npos)
+      << scrub_error(R"({"a":1,"a":2})");
+  // After an inner object with the same key, in the outer object again.
+  EXPECT_NE(scrub_error(R"({"a":{"a":1,"b":[{"a":2}]},"b":1,"a":3})").find(R"(duplicate key "a")"),
+            std::string::npos);
+  // The same key spelled with an escape.
+  EXPECT_NE(scrub_error(R"({"ab":1,"\u0061b":2})").find(R"(duplicate key "ab")"),
+            std::string::npos);
+  // Inside a value a rule replaces or removes (read whole, still checked).
+  EXPECT_NE(scrub_error(R"({"password":{"x":1,"x":2}})").find(R"(duplicate key "x")"),
+            std::string::npos);
+  EXPECT_NE(scrub_error(R"({"body":{"x":{"y":1,"y":2}}})").find(R"(duplicate key "y")"),
+            std::string::npos);
+  // The same keys in sibling and nested objects, and objects closed and opened again.
+  EXPECT_EQ(scrub_error(R"({"a":{"a":{"a":1},"b":2},"b":{"a":1,"b":2},"c":[{"a":1},{"a":2}]})"),
+            "");
+  EXPECT_EQ(scrub_error(R"({"k":{"x":1},"l":{"x":1,"y":{"x":2}},"x":0})"), "");
+}
+
+TEST(ScrubTelemetry, DuplicateKeysBeyondTheKeyCache) {
+  // Past 65,536 distinct keys per call, keys are no longer interned; duplicates are still
+  // found among them, and between an interned key and itself.
+  std::string many = "{";
+  for (int i = 0; i < 70000; ++i)
+    many += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  EXPECT_EQ(scrub_error(many + "\"k69999x\":1}"), "");
+  EXPECT_NE(scrub_error(many + "\"k69998\":1}").find(R"(duplicate key "k69998")"),
+            std::string::npos);
+  EXPECT_NE(scrub_error(many + "\"k5\":1}").find(R"(duplicate key "k5")"), std::string::npos);
+  // An uncached key in a nested object, then in its parent, is no duplicate.
+  EXPECT_EQ(scrub_error(many + "\"z\":{\"k69999y\":1},\"k69999y\":2}"), "");
+}
+
 TEST(ScrubTelemetry, PseudonymousProfileHashesTheUserId) {
   json event = {{"user", {{"id", "usr_1"}, {"email", "j@x.org"}, {"segment", "trial"}}}};
   json out = scrub(event, "error-monitoring-pseudonymous");

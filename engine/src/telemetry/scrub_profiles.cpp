@@ -202,8 +202,18 @@ class KeyRules {
     }
   }
 
+  // Keys are interned in an open-addressing table with a cheap hash of all their bytes:
+  // std::unordered_map's hashing and node chasing cost more than the rest of a key's
+  // scrubbing. An event with very many distinct keys stops being cached, not slower.
+  static constexpr uint32_t kUncached = 0xFFFFFFFF;
+  static constexpr size_t kMaxCached = 1 << 16;
+
   const KeyRule* find(std::string_view key, std::string_view parent) {
-    const uint32_t k = intern(key);
+    return find(intern(key), key, parent);
+  }
+
+  // find() for a key interned already as `k` (kUncached when it is not).
+  const KeyRule* find(uint32_t k, std::string_view key, std::string_view parent) {
     if (k == kUncached) {
       const Entry entry = classify(key);
       return !entry.parent_matters || parent.empty() ? entry.rule : match(key, parent);
@@ -312,12 +322,6 @@ class KeyRules {
     return bits;
   }
 
-  // Keys are interned in an open-addressing table with a cheap hash of all their bytes:
-  // std::unordered_map's hashing and node chasing cost more than the rest of a key's
-  // scrubbing. An event with very many distinct keys stops being cached, not slower.
-  static constexpr uint32_t kUncached = 0xFFFFFFFF;
-  static constexpr size_t kMaxCached = 1 << 16;
-
   static uint64_t hash(std::string_view s) {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
     size_t i = 0;
@@ -334,7 +338,9 @@ class KeyRules {
     return h ^ (h >> 29);
   }
 
-  // The index of `key`'s entry, classified on first sight; kUncached past kMaxCached keys.
+ public:
+  // The index of `key`'s entry, classified on first sight; kUncached past kMaxCached keys
+  // (a key not interned by then never is: equal keys get equal answers).
   uint32_t intern(std::string_view key) {
     if (slots_.empty()) slots_.assign(256, Slot{});
     const uint64_t h = hash(key);
@@ -360,6 +366,7 @@ class KeyRules {
     return index;
   }
 
+ private:
   struct Slot {
     uint64_t hash = 0;
     uint32_t index = kUncached;
@@ -376,6 +383,41 @@ class KeyRules {
   std::vector<Entry> entries_;
   std::vector<Slot> slots_;
   std::unordered_map<uint64_t, const KeyRule*> by_pair_;  // (parent, key) entry indexes
+};
+
+// Duplicate keys by interned key index (KeyRules::intern): each index remembers the open object
+// that has it, and an inner object's claims are undone when it closes. So checking a key is
+// one load, not a comparison with each sibling's bytes.
+class SeenKeys {
+ public:
+  // Opens an object; the mark closes it.
+  size_t open() {
+    objects_.push_back(++last_object_);
+    return undo_.size();
+  }
+  void close(size_t mark) {
+    for (; undo_.size() > mark; undo_.pop_back()) owner_[undo_.back().key] = undo_.back().owner;
+    objects_.pop_back();
+  }
+  // False when the innermost open object has `key` already.
+  bool insert(uint32_t key) {
+    if (key >= owner_.size()) owner_.resize(key + 1, 0);
+    uint64_t& owner = owner_[key];
+    if (owner == objects_.back()) return false;
+    undo_.push_back({key, owner});
+    owner = objects_.back();
+    return true;
+  }
+
+ private:
+  struct Undo {
+    uint32_t key;
+    uint64_t owner;
+  };
+  std::vector<uint64_t> owner_;  // by key index: the object that has the key (0: none)
+  std::vector<Undo> undo_;
+  std::vector<uint64_t> objects_;  // the open objects, innermost last
+  uint64_t last_object_ = 0;
 };
 
 // Scrubs an event in one pass over its JSON text: reads it with json::Reader and writes the
@@ -599,15 +641,26 @@ class Scrubber {
     bool empty;
     reader_.open('}', empty);
     const size_t mark = keys_.open();
+    const size_t seen_mark = seen_.open();
     bool first = true;
     for (bool more = !empty; more;) {
       Step& s = step(depth + 1);
       s.is_index = false;
       bool escaped;
       std::string_view k;
-      if (!member_key(mark, s.key, escaped, k)) return false;
+      // The key, interned once for both the duplicate check and its rule.
+      reader_.skip_space();
+      const size_t key_offset = reader_.pos();
+      if (!reader_.key(k, scratch_, escaped)) return false;
+      const uint32_t index = rules_.intern(k);
+      // Keys past the intern table's size are compared as before (they equal no interned key).
+      const bool fresh =
+          index != KeyRules::kUncached ? seen_.insert(index) : keys_.insert(mark, k, !escaped);
+      if (!fresh) return reader_.duplicate_key(key_offset, k);
+      s.key.assign(k.data(), k.size());
+      if (!reader_.colon()) return false;
       const std::string& key = s.key;
-      const KeyRule* rule = rules_.find(key, depth >= 2 ? parent_key(depth) : "");
+      const KeyRule* rule = rules_.find(index, key, depth >= 2 ? parent_key(depth) : "");
       if (rule && rule->method == Method::remove) {
         discard_.clear();
         if (!copy(discard_, depth + 1)) return false;
@@ -624,6 +677,7 @@ class Scrubber {
       }
       if (!reader_.after_member(more)) return false;
     }
+    seen_.close(seen_mark);
     keys_.close(mark);
     w += '}';
     return true;
@@ -946,7 +1000,8 @@ class Scrubber {
   json::Reader& reader_;
   ScrubbedEvent& out_;
   KeyRules rules_;
-  json::KeyTracker keys_;
+  json::KeyTracker keys_;  // keys of objects copied whole, and keys too many to intern
+  SeenKeys seen_;          // interned keys of scrubbed objects
   std::vector<Step> path_;
   std::string scratch_;  // decoded strings with escapes
   std::string text_;     // a scrubbed string
