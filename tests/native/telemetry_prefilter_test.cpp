@@ -69,6 +69,10 @@ const std::vector<Trigger>& triggers() {
       {Detector::keyword_secret, "PASSWORD: Xk9mQ2vLp7Zr"},
       {Detector::keyword_secret, "apikey=Zx9Qw8Er7Ty6Ui5Op4"},
       {Detector::keyword_secret, "credentials 'a1b2c3d4e5f6g7'"},
+      // The shortest each word-driven detector finds (shorter texts skip their words).
+      {Detector::keyword_secret, "key 8f3a9c2e"},
+      {Detector::bearer, "token=abcdefg1"},
+      {Detector::api_key, "AKIA0123456789ABCDEF"},
   };
   return all;
 }

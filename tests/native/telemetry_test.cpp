@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cordon/bundle.h"
+#include "cordon/domain_json.h"
 #include "cordon/masks.h"
 #include "telemetry/detectors.h"
 #include "telemetry/scrub_profiles.h"
@@ -267,6 +268,56 @@ TEST(ScrubTelemetry, DuplicateKeysBeyondTheKeyCache) {
   EXPECT_NE(scrub_error(many + "\"k5\":1}").find(R"(duplicate key "k5")"), std::string::npos);
   // An uncached key in a nested object, then in its parent, is no duplicate.
   EXPECT_EQ(scrub_error(many + "\"z\":{\"k69999y\":1},\"k69999y\":2}"), "");
+}
+
+// The domain call's answer for a call text, and its first error's message ("" on success).
+std::string call_error(const std::string& call) {
+  const json answer = json::parse(cordon::domain_json::scrub_telemetry(elaygent(), call));
+  return answer["type"] == "success" ? "" : answer["errors"][0]["message"].get<std::string>();
+}
+
+TEST(ScrubTelemetryCall, EventReadOnceAnswersAsTheCheckedRead) {
+  // The call is read first with its event only delimited, then the event is scrubbed; any
+  // failure answers from the full read of the call, where the event's own error comes first
+  // and is located in the call.
+  EXPECT_EQ(call_error(R"({"event": {"a":1,"a":2}, "profile": "nope"})"),
+            R"(call:1:18: json error: duplicate key "a")");
+  EXPECT_EQ(call_error(R"({"event": {"a":[1}, "profile": "error-monitoring"})"),
+            "call:1:18: json error: expected `,` or `]` in an array");
+  EXPECT_EQ(call_error(R"({"event": {"a":"]}", "b":{]}, "profile": "error-monitoring"})"),
+            "call:1:27: json error: expected a string key");
+  EXPECT_EQ(call_error("{\"event\": {\"a\":\"x\ty\"}, \"profile\": \"error-monitoring\"}"),
+            "call:1:18: json error: control character in a string");
+  EXPECT_EQ(call_error(R"({"event": {"n": 123456789012345678901234}, "profile": "nope"})"),
+            "call:1:41: json error: integer 123456789012345678901234 does not fit in 64 bits");
+  EXPECT_EQ(call_error(R"({"event": {"a":1}}, "profile": "error-monitoring"})"),
+            "call:1:19: json error: unexpected text after the JSON value");
+  EXPECT_EQ(call_error(R"({"event": {"a":{"b":1}, "profile": "error-monitoring"})"),
+            "call:1:55: json error: expected `,` or `}` in an object");
+  std::string deep = R"({"event": )";
+  for (int i = 0; i < 300; ++i) deep += "[";
+  for (int i = 0; i < 300; ++i) deep += "]";
+  EXPECT_EQ(call_error(deep + R"(, "profile": "error-monitoring"})"),
+            "call:1:267: json error: nested deeper than 256 levels");
+  // A valid event with a call error after it; the scrubber's own errors on a valid call.
+  EXPECT_EQ(call_error(R"({"event": {"a":1}, "profile": "nope"})")
+                .rfind("call:1:31: domain error: unknown scrub profile `nope`", 0),
+            0u);
+  EXPECT_EQ(call_error(R"({"event": {"a":1}, "x": 1, "profile": "error-monitoring"})"),
+            "call:1:20: domain error: unknown key `x` (expected event, profile)");
+  EXPECT_EQ(call_error(R"({"event": {"n": 1e999}, "profile": "error-monitoring"})"),
+            "json error: the event is not valid JSON: a number is out of range");
+  // Brackets, quotes and escapes inside strings do not end the event early.
+  const std::string event = R"({"s":"a \"}\" ]{[","t":["x]","\\"],"u":{"v":"}}"}})";
+  auto direct = cordon::scrub_telemetry(elaygent(), event, "error-monitoring");
+  ASSERT_TRUE(direct);
+  for (const std::string& profile_last :
+       {R"({"event":)" + event + R"(,"profile":"error-monitoring"})",
+        R"({"profile":"error-monitoring","event":)" + event + "}"}) {
+    const json answer = json::parse(cordon::domain_json::scrub_telemetry(elaygent(), profile_last));
+    ASSERT_EQ(answer["type"], "success") << answer.dump();
+    EXPECT_EQ(answer["result"], json::parse(direct->to_json()));
+  }
 }
 
 TEST(ScrubTelemetry, PseudonymousProfileHashesTheUserId) {

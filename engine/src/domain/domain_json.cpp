@@ -47,14 +47,15 @@ Error call_error(const LocatedJson& doc, const std::string& pointer, std::string
 // Parses a call: UTF-8 JSON (RFC 8259), an object with only the `known` keys. Members named
 // in `raw` are checked but not built (LocatedJson::raw gives their text).
 Result<LocatedJson> parse_call(std::string_view text, std::initializer_list<const char*> known,
-                               const std::vector<std::string_view>& raw = {}) {
+                               const std::vector<std::string_view>& raw = {},
+                               LocatedJson::Reading reading = LocatedJson::Reading::full) {
   if (!domain::is_valid_utf8(text)) {
     Error err;
     err.kind = ErrorKind::json;
     err.message = "the call is not UTF-8 text";
     return err;
   }
-  auto doc = LocatedJson::parse(text, "call", raw);
+  auto doc = LocatedJson::parse(text, "call", raw, reading);
   if (!doc) return doc.error();
   const Json& root = doc->root();
   if (!root.is_object()) return call_error(*doc, "", "the call must be a JSON object");
@@ -262,7 +263,38 @@ std::string apply_field_mask(const Bundle& bundle, std::string_view call_json) {
   return success_with("result", result->to_json());
 }
 
+namespace {
+
+// The scrub call with its event only delimited while the call is read: scrubbing then reads
+// the event as strictly as reading the call would have (grammar, duplicate keys, depth,
+// 64-bit integers), so a valid event is read once, not twice. Nothing on any failure: the
+// answer is then the checked read's, which says which error comes first and where.
+std::optional<std::string> scrub_telemetry_reading_event_once(const Bundle& bundle,
+                                                              std::string_view call_json) {
+  auto doc =
+      parse_call(call_json, {"event", "profile"}, {"event"}, LocatedJson::Reading::first_try);
+  if (!doc || !doc->root().contains("event")) return std::nullopt;
+  auto profile = string_member(*doc, "profile");
+  if (!profile) return std::nullopt;
+  if (bundle.data().scrub &&
+      check_declared(*doc, "profile", *profile, keys_of(bundle.data().scrub->profiles),
+                     "scrub profile"))
+    return std::nullopt;
+  auto result = telemetry::scrub_event(bundle, *doc->raw("event"), *profile, true);
+  if (!result) return std::nullopt;
+  // success_with's text, with the scrubbed event copied once (not into to_json()'s string
+  // and then into the answer).
+  std::string answer = "{\"type\":\"success\",\"result\":";
+  telemetry::append_json(*result, answer, 1);
+  answer += '}';
+  return answer;
+}
+
+}  // namespace
+
 std::string scrub_telemetry(const Bundle& bundle, std::string_view call_json) {
+  if (auto answer = scrub_telemetry_reading_event_once(bundle, call_json))
+    return *std::move(answer);
   // The event is scrubbed from its text in the call: never built as a DOM here.
   auto doc = parse_call(call_json, {"event", "profile"}, {"event"});
   if (!doc) return failure(doc.error());

@@ -32,6 +32,14 @@ class LocatedJson {
   // built: each is null in root(), and raw() gives its text, a view into `text`.
   static Result<LocatedJson> parse(std::string_view text, std::string_view file_name,
                                    const std::vector<std::string_view>& raw_members);
+  // `first_try` reads raw members only as far as finding where they end (an object or array
+  // by its strings and brackets, Reader::skip_value_unchecked) and records no positions
+  // (errors about the document are unlocated): a quick read for a caller that reads the raw
+  // members strictly itself and, on any failure, parses again `full` for the error to report.
+  enum class Reading { full, first_try };
+  static Result<LocatedJson> parse(std::string_view text, std::string_view file_name,
+                                   const std::vector<std::string_view>& raw_members,
+                                   Reading reading);
 
   std::optional<std::string_view> raw(std::string_view member) const;
 

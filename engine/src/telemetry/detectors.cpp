@@ -547,6 +547,23 @@ constexpr uint64_t words_of(Detector d) {
   return mask;
 }
 
+// The shortest text each word-driven detector can find something in: a bearer word, a
+// separator and 8 token characters; a keyword, a separator and an 8-character secret
+// (looks_random); an API key prefix and the key characters it needs.
+constexpr size_t shortest_match(Detector d) {
+  size_t shortest = SIZE_MAX;
+  for (const Word& w : kWords) {
+    if (w.detector != d) continue;
+    size_t length = w.text.size() + 1 + 8;
+    if (d == Detector::api_key) {
+      for (const auto& p : kApiKeyPrefixes)
+        if (p.text == w.text) length = p.text.size() + p.min_rest;
+    }
+    shortest = std::min(shortest, length);
+  }
+  return shortest;
+}
+
 constexpr size_t word_index(unsigned char first, unsigned char second) {
   return (first & 0x1Fu) << 5 | (second & 0x1Fu);
 }
@@ -633,11 +650,9 @@ Prefilter prefilter(std::string_view text) {
   const size_t n = text.size();
   // Four sums, so that the adds do not wait on each other; a block is 255 bytes, so that no
   // 8-bit field of their total overflows.
-  size_t counts[8] = {};
-  for (size_t block = 0; block < n; block += 255) {
-    const size_t end = std::min(n, block + 255);
+  auto count_block = [&t, bytes](size_t begin, size_t end) {
     uint64_t sum[4] = {};
-    size_t i = block;
+    size_t i = begin;
     for (; i + 4 <= end; i += 4) {
       sum[0] += t.count[bytes[i]];
       sum[1] += t.count[bytes[i + 1]];
@@ -645,17 +660,30 @@ Prefilter prefilter(std::string_view text) {
       sum[3] += t.count[bytes[i + 3]];
     }
     for (; i < end; ++i) sum[0] += t.count[bytes[i]];
-    const uint64_t packed = sum[0] + sum[1] + sum[2] + sum[3];
-    for (int f = 0; f < 8; ++f) counts[f] += (packed >> (8 * f)) & 0xFF;
+    return sum[0] + sum[1] + sum[2] + sum[3];
+  };
+  // The counts as 8-bit fields, clamped to 255 (every test below needs far fewer): most
+  // strings are one block, whose sum is the answer as it is.
+  uint64_t totals = 0;
+  if (n <= 255) {
+    totals = count_block(0, n);
+  } else {
+    size_t counts[8] = {};
+    for (size_t block = 0; block < n; block += 255) {
+      const uint64_t packed = count_block(block, std::min(n, block + 255));
+      for (int f = 0; f < 8; ++f) counts[f] += (packed >> (8 * f)) & 0xFF;
+    }
+    for (int f = 0; f < 8; ++f) totals |= uint64_t{std::min<size_t>(counts[f], 255)} << (8 * f);
   }
-  const size_t digits = counts[kDigits], dots = counts[kDots], colons = counts[kColons];
+  auto count = [totals](CountField f) { return static_cast<size_t>((totals >> (8 * f)) & 0xFF); };
+  const size_t digits = count(kDigits), dots = count(kDots), colons = count(kColons);
   Prefilter p;
   auto keep = [&p](Detector d) { p.detectors |= 1u << static_cast<unsigned>(d); };
-  p.name_separator = counts[kEquals] > 0 || colons > 0;
-  p.percent = counts[kPercents] > 0;
-  if (counts[kAts] > 0) keep(Detector::email);
-  if (colons > 0 && counts[kSlashes] >= 2) keep(Detector::url_password);  // "://"
-  if (counts[kJs] > 0 && dots >= 2) keep(Detector::jwt);                  // "eyJ" and 2 dots
+  p.name_separator = count(kEquals) > 0 || colons > 0;
+  p.percent = count(kPercents) > 0;
+  if (count(kAts) > 0) keep(Detector::email);
+  if (colons > 0 && count(kSlashes) >= 2) keep(Detector::url_password);  // "://"
+  if (count(kJs) > 0 && dots >= 2) keep(Detector::jwt);                  // "eyJ" and 2 dots
 
   // Digit-driven detectors: every match lies inside one run of their characters, so the
   // largest run decides. A phone number's digits (10 or more) and a card's (13 or more) lie
@@ -706,7 +734,16 @@ Prefilter prefilter(std::string_view text) {
   // The first two letters of their words find the places to look, at the word starts found
   // eight bytes at a time (a byte is an ASCII letter when, in lower case, it lies in a-z).
   // The words still worth looking for: a detector's words leave once one of them is seen.
-  uint64_t wanted = (uint64_t{1} << kWordCount) - 1;
+  // Texts too short for a detector's match (most short strings) do not look for its words.
+  constexpr size_t kShortestBearer = shortest_match(Detector::bearer);
+  constexpr size_t kShortestKeywordSecret = shortest_match(Detector::keyword_secret);
+  constexpr size_t kShortestApiKey = shortest_match(Detector::api_key);
+  constexpr uint64_t kBearerMask = words_of(Detector::bearer);
+  constexpr uint64_t kKeywordMask = words_of(Detector::keyword_secret);
+  constexpr uint64_t kApiKeyMask = words_of(Detector::api_key);
+  uint64_t wanted = (n >= kShortestBearer ? kBearerMask : 0) |
+                    (n >= kShortestKeywordSecret ? kKeywordMask : 0) |
+                    (n >= kShortestApiKey ? kApiKeyMask : 0);
   constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   uint64_t letter_before = 0;  // the high bit of byte 0 set when a letter ends the last step
   // Word starts are written out a block at a time, then looked up: a loop over each step's
@@ -726,7 +763,30 @@ Prefilter prefilter(std::string_view text) {
         w = __builtin_bswap64(w);  // byte k of the text in bits 8k..8k+7, as below
 #endif
       } else {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        // The text's last bytes, four, two and one at a time: a byte loop cost more on short
+        // strings, the most common.
+        const size_t rest = n - step;
+        size_t k = step;
+        unsigned shift = 0;
+        if (rest & 4) {
+          uint32_t v;
+          std::memcpy(&v, bytes + k, 4);
+          w = v;
+          k += 4;
+          shift = 32;
+        }
+        if (rest & 2) {
+          uint16_t v;
+          std::memcpy(&v, bytes + k, 2);
+          w |= uint64_t{v} << shift;
+          k += 2;
+          shift += 16;
+        }
+        if (rest & 1) w |= uint64_t{bytes[k]} << shift;
+#else
         for (size_t k = step; k < n; ++k) w |= uint64_t{bytes[k]} << (8 * (k - step));
+#endif
       }
       const uint64_t folded = (w | ones * 0x20) & ~highs;
       const uint64_t letters =
@@ -773,7 +833,9 @@ Prefilter prefilter(std::string_view text) {
         }
         if (seen) {
           keep(word.detector);
-          wanted &= ~words_of(word.detector);
+          wanted &= ~(word.detector == Detector::bearer           ? kBearerMask
+                      : word.detector == Detector::keyword_secret ? kKeywordMask
+                                                                  : kApiKeyMask);
           candidates &= wanted;
         }
       }

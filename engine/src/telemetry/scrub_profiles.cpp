@@ -322,6 +322,33 @@ class KeyRules {
     return bits;
   }
 
+  // The last `n` (0 to 7) bytes at `p`, byte k in bits 8k..8k+7: four, two and one at a time
+  // (keys are short: a byte loop was most of hashing one).
+  static uint64_t tail_bytes(const char* p, size_t n) {
+    uint64_t tail = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    unsigned shift = 0;
+    if (n & 4) {
+      uint32_t v;
+      std::memcpy(&v, p, 4);
+      tail = v;
+      p += 4;
+      shift = 32;
+    }
+    if (n & 2) {
+      uint16_t v;
+      std::memcpy(&v, p, 2);
+      tail |= uint64_t{v} << shift;
+      p += 2;
+      shift += 16;
+    }
+    if (n & 1) tail |= uint64_t{static_cast<unsigned char>(*p)} << shift;
+#else
+    for (size_t i = 0; i < n; ++i) tail |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+#endif
+    return tail;
+  }
+
   static uint64_t hash(std::string_view s) {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
     size_t i = 0;
@@ -331,11 +358,21 @@ class KeyRules {
       h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
       h ^= h >> 31;
     }
-    uint64_t tail = 0;
-    for (size_t shift = 0; i < s.size(); ++i, shift += 8)
-      tail |= uint64_t{static_cast<unsigned char>(s[i])} << shift;
-    h = (h ^ tail) * 0x94D049BB133111EBull;
+    h = (h ^ tail_bytes(s.data() + i, s.size() - i)) * 0x94D049BB133111EBull;
     return h ^ (h >> 29);
+  }
+
+  // Whether two keys of the same size are equal, eight bytes at a time (inline: a call to
+  // memcmp per lookup cost more than comparing).
+  static bool same_bytes(const char* a, const char* b, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t x, y;
+      std::memcpy(&x, a + i, 8);
+      std::memcpy(&y, b + i, 8);
+      if (x != y) return false;
+    }
+    return tail_bytes(a + i, n - i) == tail_bytes(b + i, n - i);
   }
 
  public:
@@ -349,7 +386,7 @@ class KeyRules {
       Slot& slot = slots_[i];
       if (slot.index == kUncached) break;
       if (slot.hash == h && keys_[slot.index].size() == key.size() &&
-          std::memcmp(keys_[slot.index].data(), key.data(), key.size()) == 0)
+          same_bytes(keys_[slot.index].data(), key.data(), key.size()))
         return slot.index;
     }
     if (entries_.size() >= kMaxCached) return kUncached;
@@ -1050,18 +1087,19 @@ Result<ScrubbedEvent> scrub_telemetry(const Bundle& bundle, std::string_view eve
   return telemetry::scrub_event(bundle, event_json, profile, false);
 }
 
-std::string ScrubbedEvent::to_json() const {
+namespace telemetry {
+
+void append_json(const ScrubbedEvent& event, std::string& out, size_t then) {
   // event_json is already compact JSON text: spliced in, never read again, into a buffer
   // sized once (growing it would copy a large event again).
-  size_t size = 64 + event_json.size();
-  for (const auto* list : {&removed, &replaced})
+  size_t size = 64 + event.event_json.size() + then;
+  for (const auto* list : {&event.removed, &event.replaced})
     for (const auto& pointer : *list) size += pointer.size() + 3;
-  std::string out;
-  out.reserve(size);
+  out.reserve(out.size() + size);
   out += "{\"event\":";
-  out += event_json;
-  for (const auto* list : {&removed, &replaced}) {
-    out += list == &removed ? ",\"removed\":[" : ",\"replaced\":[";
+  out += event.event_json;
+  for (const auto* list : {&event.removed, &event.replaced}) {
+    out += list == &event.removed ? ",\"removed\":[" : ",\"replaced\":[";
     for (size_t i = 0; i < list->size(); ++i) {
       if (i) out += ',';
       json::append_quoted(out, (*list)[i]);
@@ -1069,6 +1107,13 @@ std::string ScrubbedEvent::to_json() const {
     out += ']';
   }
   out += '}';
+}
+
+}  // namespace telemetry
+
+std::string ScrubbedEvent::to_json() const {
+  std::string out;
+  telemetry::append_json(*this, out);
   return out;
 }
 

@@ -47,6 +47,10 @@ struct ScrubProfile {
 Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_json,
                                   std::string_view profile, bool utf8_checked);
 
+// ScrubbedEvent::to_json()'s text appended to `out`, whose capacity is made enough for it and
+// `then` bytes more: a caller that wraps it in an answer copies the scrubbed event once.
+void append_json(const ScrubbedEvent& event, std::string& out, size_t then = 0);
+
 // Lower case, with '-' and ' ' as '_' and camelCase humps split by '_', so "Set-Cookie"
 // matches "set_cookie", "firstName" "first_name" and "APIKey" "api_key".
 std::string normalize_key(std::string_view key);
