@@ -256,6 +256,40 @@ TEST(ScrubTelemetry, DuplicateKeysAreErrorsAtTheirKey) {
   EXPECT_EQ(scrub_error(R"({"k":{"x":1},"l":{"x":1,"y":{"x":2}},"x":0})"), "");
 }
 
+TEST(ScrubTelemetry, KeysKeptBetweenCallsGiveTheSameAnswers) {
+  // A thread keeps the keys it met and their rules from one call to the next with the same
+  // profile: answers do not depend on what was scrubbed before, failed, or with which profile.
+  const std::string event =
+      R"({"user":{"id":"u-1","email":"jo@x.org"},"request":{"data":{"a":1},"headers":)"
+      R"([["Authorization","Bearer abcdefgh12345"]]},"extra":{"data":"x","password":"p"}})";
+  auto first = cordon::scrub_telemetry(elaygent(), event, "error-monitoring");
+  ASSERT_TRUE(first);
+  const std::string expected = first->to_json();
+  auto again = [&](const char* after) {
+    auto out = cordon::scrub_telemetry(elaygent(), event, "error-monitoring");
+    ASSERT_TRUE(out) << after;
+    EXPECT_EQ(out->to_json(), expected) << after;
+  };
+  again("a second call");
+  EXPECT_NE(scrub_error(R"({"user":{"id":1,"email":{"x":1,"x":2}}})"), "");
+  again("a call that failed inside nested objects");
+  EXPECT_NE(scrub_error(R"({"user":{"id":1},"user":2})")
+                .find(R"(1:18: json error: the event is not valid JSON: duplicate key "user")"),
+            std::string::npos);
+  again("a call that failed on a duplicate key");
+  ASSERT_TRUE(cordon::scrub_telemetry(elaygent(), event, "error-monitoring-pseudonymous"));
+  again("a call with another profile");
+  std::string many = "{";
+  for (int i = 0; i < 40000; ++i)
+    many += "\"q" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  EXPECT_EQ(scrub_error(many + "\"user\":{\"id\":1}}"), "");
+  again("a call with 40,000 distinct keys (the kept table starts afresh after it)");
+  // The same keys in the same objects, in the same call and the next, are still duplicates.
+  EXPECT_NE(scrub_error(R"({"user":{"id":1,"email":2,"id":3}})"), "");
+  EXPECT_NE(scrub_error(R"({"user":{"id":1,"email":2,"id":3}})"), "");
+  EXPECT_EQ(scrub_error(R"({"user":{"id":1,"email":2},"x":{"id":3,"email":4}})"), "");
+}
+
 TEST(ScrubTelemetry, DuplicateKeysBeyondTheKeyCache) {
   // Past 65,536 distinct keys per call, keys are no longer interned; duplicates are still
   // found among them, and between an interned key and itself.

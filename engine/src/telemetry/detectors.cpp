@@ -378,9 +378,16 @@ std::vector<Match> find_ips(std::string_view t) {
 // ---- the password of a URL: scheme://user:PASSWORD@host ----
 std::vector<Match> find_url_passwords(std::string_view t) {
   std::vector<Match> out;
-  auto userinfo_char = [](char c) {
-    return is_alnum(c) || std::strchr("-._~%!$&'()*+,;=:", c) != nullptr;
-  };
+  // A table of what `is_alnum(c) || std::strchr("-._~%!$&'()*+,;=:", c)` says (strchr also
+  // finds the terminating NUL), without a call per character.
+  static const std::array<bool, 256> userinfo = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c)
+      table[c] = is_alnum(static_cast<char>(c)) ||
+                 std::strchr("-._~%!$&'()*+,;=:", static_cast<char>(c)) != nullptr;
+    return table;
+  }();
+  auto userinfo_char = [](char c) { return userinfo[static_cast<unsigned char>(c)]; };
   for (size_t at = t.find("://"); at != std::string_view::npos; at = t.find("://", at + 3)) {
     if (at == 0 || !is_alpha(t[at - 1])) continue;
     size_t begin = at + 3;
@@ -404,8 +411,11 @@ bool looks_random(std::string_view w) {
   if (w.size() < 8 || w.size() > 512) return false;
   if (w.front() == '/' || w.find("://") != std::string_view::npos) return false;
   size_t digits = 0, lowers = 0, uppers = 0, symbols = 0;
-  std::array<int, 256> counts{};
+  std::array<uint16_t, 256> counts{};  // a word has 512 characters at most
+  uint64_t seen[4] = {};               // a bit per byte value that occurs
   for (char c : w) {
+    const unsigned char b = static_cast<unsigned char>(c);
+    seen[b >> 6] |= uint64_t{1} << (b & 63);
     if (is_digit(c))
       ++digits;
     else if (c >= 'a' && c <= 'z')
@@ -421,11 +431,31 @@ bool looks_random(std::string_view w) {
   const bool mixed = (digits > 0 && letters) || (symbols > 0 && letters && kinds >= 3) ||
                      (uppers >= 3 && lowers >= 3 && w.size() >= 10);
   if (!mixed) return false;
+  // Each character's term depends only on its count, and most counts are small and shared
+  // (a random word's characters appear once or twice): each such term is computed once, the
+  // same value summed in the same order, so the result is the same to the last bit.
+  constexpr int kRemembered = 32;
+  double terms[kRemembered];
+  uint32_t known = 0;  // bit n: terms[n] is computed
   double entropy = 0;
-  for (int n : counts) {
-    if (n == 0) continue;
-    double p = static_cast<double>(n) / static_cast<double>(w.size());
-    entropy -= p * std::log2(p);
+  // The characters that occur in increasing byte order, as a loop over all 256 counts
+  // skipping zeros visited them (the same sum, term by term).
+  for (size_t k = 0; k < 4; ++k) {
+    for (uint64_t bits = seen[k]; bits != 0; bits &= bits - 1) {
+      const int n = counts[k * 64 + static_cast<size_t>(__builtin_ctzll(bits))];
+      double term;
+      if (n < kRemembered && (known >> n & 1u)) {
+        term = terms[n];
+      } else {
+        const double p = static_cast<double>(n) / static_cast<double>(w.size());
+        term = p * std::log2(p);
+        if (n < kRemembered) {
+          terms[n] = term;
+          known |= 1u << n;
+        }
+      }
+      entropy -= term;
+    }
   }
   return entropy >= 3.0;
 }

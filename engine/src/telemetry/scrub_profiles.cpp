@@ -1,10 +1,12 @@
 #include "telemetry/scrub_profiles.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -22,6 +24,11 @@ using Json = nlohmann::json;
 using json::LocatedJson;
 
 namespace telemetry {
+
+uint64_t InstanceId::next() {
+  static std::atomic<uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 std::string normalize_key(std::string_view key) {
   auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
@@ -392,6 +399,7 @@ class KeyRules {
     if (entries_.size() >= kMaxCached) return kUncached;
     keys_.emplace_back(key);
     entries_.push_back(classify(key));
+    next_.push_back(kUncached);
     const uint32_t index = static_cast<uint32_t>(entries_.size() - 1);
     if (2 * entries_.size() > slots_.size()) {  // at most half full: short probes
       std::vector<Slot> old(2 * slots_.size(), Slot{});
@@ -400,6 +408,25 @@ class KeyRules {
         if (s.index != kUncached) place(s);
     }
     place(Slot{h, index});
+    return index;
+  }
+
+  size_t size() const {
+    return entries_.size();
+  }
+
+  // intern() for the key after `previous` (an index, or kUncached) in an object: objects of
+  // one kind repeat their keys in the same order, so the key that followed `previous` last
+  // time is compared first, without hashing.
+  uint32_t intern_after(uint32_t previous, std::string_view key) {
+    if (previous != kUncached) {
+      const uint32_t guess = next_[previous];
+      if (guess != kUncached && keys_[guess].size() == key.size() &&
+          same_bytes(keys_[guess].data(), key.data(), key.size()))
+        return guess;
+    }
+    const uint32_t index = intern(key);
+    if (previous != kUncached && index != kUncached) next_[previous] = index;
     return index;
   }
 
@@ -418,6 +445,7 @@ class KeyRules {
   std::vector<Name> names_;        // every rule's names, rule by rule
   std::vector<std::string> keys_;  // by entry index
   std::vector<Entry> entries_;
+  std::vector<uint32_t> next_;  // by entry index: the key that followed it last (intern_after)
   std::vector<Slot> slots_;
   std::unordered_map<uint64_t, const KeyRule*> by_pair_;  // (parent, key) entry indexes
 };
@@ -435,6 +463,11 @@ class SeenKeys {
   void close(size_t mark) {
     for (; undo_.size() > mark; undo_.pop_back()) owner_[undo_.back().key] = undo_.back().owner;
     objects_.pop_back();
+  }
+  // Closes whatever a failed scrub left open: every key's owner is then none again.
+  void reset() {
+    if (!objects_.empty()) close(0);
+    objects_.clear();
   }
   // False when the innermost open object has `key` already.
   bool insert(uint32_t key) {
@@ -464,8 +497,13 @@ class SeenKeys {
 class Scrubber {
  public:
   Scrubber(const ScrubProfile& profile, const std::string& hash_key, json::Reader& reader,
-           ScrubbedEvent& out)
-      : profile_(profile), hash_key_(hash_key), reader_(reader), out_(out), rules_(profile) {
+           ScrubbedEvent& out, KeyRules& rules, SeenKeys& seen)
+      : profile_(profile),
+        hash_key_(hash_key),
+        reader_(reader),
+        out_(out),
+        rules_(rules),
+        seen_(seen) {
     // Sized once: `parent` views keys held here while deeper steps are written.
     path_.resize(masks::kMaxPayloadDepth + 3);
   }
@@ -679,6 +717,7 @@ class Scrubber {
     reader_.open('}', empty);
     const size_t mark = keys_.open();
     const size_t seen_mark = seen_.open();
+    uint32_t previous = KeyRules::kUncached;  // the last key's index
     bool first = true;
     for (bool more = !empty; more;) {
       Step& s = step(depth + 1);
@@ -689,7 +728,8 @@ class Scrubber {
       reader_.skip_space();
       const size_t key_offset = reader_.pos();
       if (!reader_.key(k, scratch_, escaped)) return false;
-      const uint32_t index = rules_.intern(k);
+      const uint32_t index = rules_.intern_after(previous, k);
+      previous = index;
       // Keys past the intern table's size are compared as before (they equal no interned key).
       const bool fresh =
           index != KeyRules::kUncached ? seen_.insert(index) : keys_.insert(mark, k, !escaped);
@@ -1036,15 +1076,37 @@ class Scrubber {
   const std::string& hash_key_;
   json::Reader& reader_;
   ScrubbedEvent& out_;
-  KeyRules rules_;
+  KeyRules& rules_;
   json::KeyTracker keys_;  // keys of objects copied whole, and keys too many to intern
-  SeenKeys seen_;          // interned keys of scrubbed objects
+  SeenKeys& seen_;         // interned keys of scrubbed objects
   std::vector<Step> path_;
   std::string scratch_;  // decoded strings with escapes
   std::string text_;     // a scrubbed string
   std::string discard_;  // removed values, read to check them
   std::optional<Error> own_error_;
 };
+
+// What a thread keeps from one scrub call to the next with the same profile: the keys met and
+// their rules (classifying each distinct key against every rule name was most of a small
+// event's time) and the duplicate-key table. Another profile (another bundle, a reload) starts
+// afresh, and so does a key table half full, so memory stays bounded and new keys are
+// interned.
+struct ThreadScrubState {
+  uint64_t profile = 0;  // the InstanceId the rules were built from
+  std::unique_ptr<KeyRules> rules;
+  SeenKeys seen;
+};
+
+ThreadScrubState& thread_scrub_state(const ScrubProfile& profile) {
+  thread_local ThreadScrubState state;
+  if (!state.rules || state.profile != profile.instance.value() ||
+      state.rules->size() > KeyRules::kMaxCached / 2) {
+    state.rules = std::make_unique<KeyRules>(profile);
+    state.profile = profile.instance.value();
+  }
+  state.seen.reset();
+  return state;
+}
 
 }  // namespace
 
@@ -1075,7 +1137,8 @@ Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_j
   }
   ScrubbedEvent out;
   json::Reader reader(event_json);
-  Scrubber scrubber(it->second, data.scrub_hash_key, reader, out);
+  ThreadScrubState& state = thread_scrub_state(it->second);
+  Scrubber scrubber(it->second, data.scrub_hash_key, reader, out, *state.rules, state.seen);
   if (!scrubber.run()) return scrubber.error();
   return out;
 }

@@ -10,6 +10,7 @@
 // strings; a string with percent-escapes is also scrubbed decoded (see scrub_profiles.cpp).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,7 +35,25 @@ struct DetectorRule {
   Method method = Method::replace;
 };
 
+// A number no other object of its program gets, not even a copy: lets a per-thread cache know
+// the very object it was built from (an address can be reused, a number is not).
+class InstanceId {
+ public:
+  InstanceId() : value_(next()) {}
+  InstanceId(const InstanceId&) : value_(next()) {}
+  InstanceId& operator=(const InstanceId&) {
+    value_ = next();
+    return *this;
+  }
+  uint64_t value() const { return value_; }
+
+ private:
+  static uint64_t next();
+  uint64_t value_;
+};
+
 struct ScrubProfile {
+  InstanceId instance;  // for the scrubber's per-thread key cache
   std::string name;
   std::string replacement = "[Filtered]";
   std::vector<KeyRule> keys;
