@@ -778,8 +778,8 @@ Prefilter prefilter(std::string_view text) {
   uint64_t letter_before = 0;  // the high bit of byte 0 set when a letter ends the last step
   // Word starts are written out a block at a time, then looked up: a loop over each step's
   // starts mispredicted its exit on most steps (words end anywhere). Eight bytes hold at most
-  // four starts (a letter after a non-letter), so each step writes four, of which `count`
-  // keeps those that exist.
+  // four starts (a letter after a non-letter); each step writes positions for them, of which
+  // `count` keeps those that exist.
   constexpr size_t kBlock = 256;
   uint32_t starts_at[kBlock / 2];
   for (size_t block = 0; block + 1 < n && wanted != 0; block += kBlock) {
@@ -826,10 +826,18 @@ Prefilter prefilter(std::string_view text) {
       // Byte k of the step is bits 8k..8k+7, its start bit 8k+7: the lowest start comes first
       // in the text; with none left, the position written is unused.
       const size_t found = static_cast<size_t>(((starts >> 7) * ones) >> 56);
-      for (size_t r = 0; r < 4; ++r) {
+      // Two always (most steps hold one or two), the other two only when there are more.
+      for (size_t r = 0; r < 2; ++r) {
         starts_at[count + r] = static_cast<uint32_t>(
             step - block + static_cast<size_t>(__builtin_ctzll(starts | uint64_t{1} << 63) >> 3));
         starts &= starts - 1;
+      }
+      if (found > 2) {
+        for (size_t r = 2; r < 4; ++r) {
+          starts_at[count + r] = static_cast<uint32_t>(
+              step - block + static_cast<size_t>(__builtin_ctzll(starts | uint64_t{1} << 63) >> 3));
+          starts &= starts - 1;
+        }
       }
       count += found;
     }
