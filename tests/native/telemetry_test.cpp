@@ -341,16 +341,46 @@ TEST(ScrubTelemetryCall, EventReadOnceAnswersAsTheCheckedRead) {
             "call:1:20: domain error: unknown key `x` (expected event, profile)");
   EXPECT_EQ(call_error(R"({"event": {"n": 1e999}, "profile": "error-monitoring"})"),
             "json error: the event is not valid JSON: a number is out of range");
-  // Brackets, quotes and escapes inside strings do not end the event early.
-  const std::string event = R"({"s":"a \"}\" ]{[","t":["x]","\\"],"u":{"v":"}}"}})";
+  // Brackets, quotes and escapes inside strings do not end the event early. (A user id, which
+  // only the pseudonymous profile hashes, tells the profiles' answers apart.)
+  const std::string event =
+      R"({"s":"a \"}\" ]{[","t":["x]","\\"],"u":{"v":"}}"},"user":{"id":"u-1"}})";
   auto direct = cordon::scrub_telemetry(elaygent(), event, "error-monitoring");
   ASSERT_TRUE(direct);
+  auto hashed = cordon::scrub_telemetry(elaygent(), event, "error-monitoring-pseudonymous");
+  ASSERT_TRUE(hashed);
+  ASSERT_NE(direct->to_json(), hashed->to_json());
   for (const std::string& profile_last :
        {R"({"event":)" + event + R"(,"profile":"error-monitoring"})",
         R"({"profile":"error-monitoring","event":)" + event + "}"}) {
     const json answer = json::parse(cordon::domain_json::scrub_telemetry(elaygent(), profile_last));
     ASSERT_EQ(answer["type"], "success") << answer.dump();
     EXPECT_EQ(answer["result"], json::parse(direct->to_json()));
+  }
+
+  // The event is scrubbed before the call is read when the call shows plainly where the event
+  // starts and which profile it names, with any white space; the answer is the same.
+  for (const std::string& call :
+       {"{\n  \"event\" :\t" + event + " ,\n  \"profile\":  \"error-monitoring\"\n}\n",
+        " { \"profile\" : \"error-monitoring\" , \"event\" : " + event + " } ",
+        R"({"event":)" + event + R"(,"profile":"error-monit\u006fring"})",
+        R"({"\u0065vent":)" + event + R"(,"profile":"error-monitoring"})"}) {
+    const json answer = json::parse(cordon::domain_json::scrub_telemetry(elaygent(), call));
+    ASSERT_EQ(answer["type"], "success") << call << "\n" << answer.dump();
+    EXPECT_EQ(answer["result"], json::parse(direct->to_json())) << call;
+  }
+  // A name that looks like the profile but is inside the event: the call has none.
+  EXPECT_EQ(call_error(R"({"event": {"a": {"profile": "error-monitoring-pseudonymous"}}})"),
+            "call:1:1: domain error: the call needs `profile`");
+  EXPECT_EQ(call_error(R"({"event": {"a": 1, "profile": "error-monitoring"}})"),
+            "call:1:1: domain error: the call needs `profile`");
+  // The other profile, named last or first.
+  for (const std::string& call :
+       {R"({"event":)" + event + R"(,"profile":"error-monitoring-pseudonymous"})",
+        R"({"profile":"error-monitoring-pseudonymous","event":)" + event + "}"}) {
+    const json answer = json::parse(cordon::domain_json::scrub_telemetry(elaygent(), call));
+    ASSERT_EQ(answer["type"], "success") << call;
+    EXPECT_EQ(answer["result"], json::parse(hashed->to_json())) << call;
   }
 }
 

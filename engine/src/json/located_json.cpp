@@ -14,11 +14,14 @@ using nlohmann::json;
 class LocatedJsonParser {
  public:
   LocatedJsonParser(std::string_view text, LocatedJson& out,
-                    const std::vector<std::string_view>& raw_members, LocatedJson::Reading reading)
+                    const std::vector<std::string_view>& raw_members, LocatedJson::Reading reading,
+                    size_t known_begin = std::string_view::npos, size_t known_end = 0)
       : reader_(text, out.file_),
         out_(out),
         raw_members_(raw_members),
-        full_(reading == LocatedJson::Reading::full) {}
+        full_(reading == LocatedJson::Reading::full),
+        known_begin_(known_begin),
+        known_end_(known_end) {}
 
   bool parse() {
     reader_.skip_space();
@@ -92,9 +95,13 @@ class LocatedJsonParser {
         // Checked (in a first try, delimited) but not built: the caller reads its text itself.
         const size_t begin = reader_.pos();
         record(child);
-        const bool skipped = full_ ? reader_.skip_value(depth + 1, LocatedJson::kMaxDepth)
-                                   : reader_.skip_value_unchecked();
-        if (!skipped) return false;
+        if (!full_ && begin == known_begin_) {
+          reader_.seek(known_end_);
+        } else {
+          const bool skipped = full_ ? reader_.skip_value(depth + 1, LocatedJson::kMaxDepth)
+                                     : reader_.skip_value_unchecked();
+          if (!skipped) return false;
+        }
         out_.raw_.emplace(key, reader_.text().substr(begin, reader_.pos() - begin));
         out[key] = nullptr;
       } else {
@@ -158,6 +165,8 @@ class LocatedJsonParser {
   LocatedJson& out_;
   const std::vector<std::string_view>& raw_members_;
   bool full_;  // Reading::full
+  // A first try's raw member known to span these offsets (parse_first_try).
+  size_t known_begin_, known_end_;
   std::string scratch_;
 };
 
@@ -172,6 +181,16 @@ Result<LocatedJson> LocatedJson::parse(std::string_view text, std::string_view f
   LocatedJson doc;
   doc.file_ = std::string(file_name);
   LocatedJsonParser parser(text, doc, raw_members, reading);
+  if (!parser.parse()) return parser.error();
+  return doc;
+}
+
+Result<LocatedJson> LocatedJson::parse_first_try(std::string_view text, std::string_view file_name,
+                                                 const std::vector<std::string_view>& raw_members,
+                                                 size_t known_begin, size_t known_end) {
+  LocatedJson doc;
+  doc.file_ = std::string(file_name);
+  LocatedJsonParser parser(text, doc, raw_members, Reading::first_try, known_begin, known_end);
   if (!parser.parse()) return parser.error();
   return doc;
 }

@@ -40,6 +40,11 @@ class LocatedJson {
   static Result<LocatedJson> parse(std::string_view text, std::string_view file_name,
                                    const std::vector<std::string_view>& raw_members,
                                    Reading reading);
+  // A first try whose caller has read one raw member's value already: a raw member whose
+  // value starts at offset `known_begin` is taken to end at `known_end`, without reading it.
+  static Result<LocatedJson> parse_first_try(std::string_view text, std::string_view file_name,
+                                             const std::vector<std::string_view>& raw_members,
+                                             size_t known_begin, size_t known_end);
 
   std::optional<std::string_view> raw(std::string_view member) const;
 

@@ -509,12 +509,16 @@ class Scrubber {
   }
 
   // Scrubs the one value of the text into out.event_json.
-  bool run() {
+  // With `end`, the value is the first of the text and where it ends goes there; what
+  // follows is not read.
+  bool run(size_t* end = nullptr) {
     std::string& w = out_.event_json;
     w.reserve(reader_.text().size());
     reader_.skip_space();
     if (!value(w, 1, "")) return false;
-    return reader_.end();
+    if (end == nullptr) return reader_.end();
+    *end = reader_.pos();
+    return true;
   }
 
   // The error that stopped run(): the reader's, or the scrubber's own.
@@ -1117,8 +1121,10 @@ ThreadScrubState& thread_scrub_state(const ScrubProfile& profile) {
 
 namespace telemetry {
 
-Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_json,
-                                  std::string_view profile, bool utf8_checked) {
+namespace {
+
+Result<ScrubbedEvent> scrub(const Bundle& bundle, std::string_view event_json,
+                            std::string_view profile, bool utf8_checked, size_t* end) {
   const auto& data = bundle.data();
   auto fail = [](std::string message) {
     Error err;
@@ -1144,8 +1150,20 @@ Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_j
   json::Reader reader(event_json);
   ThreadScrubState& state = thread_scrub_state(it->second);
   Scrubber scrubber(it->second, data.scrub_hash_key, reader, out, *state.rules, state.seen);
-  if (!scrubber.run()) return scrubber.error();
+  if (!scrubber.run(end)) return scrubber.error();
   return out;
+}
+
+}  // namespace
+
+Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_json,
+                                  std::string_view profile, bool utf8_checked) {
+  return scrub(bundle, event_json, profile, utf8_checked, nullptr);
+}
+
+Result<ScrubbedEvent> scrub_leading_event(const Bundle& bundle, std::string_view text,
+                                          std::string_view profile, size_t& end) {
+  return scrub(bundle, text, profile, true, &end);
 }
 
 }  // namespace telemetry

@@ -66,6 +66,12 @@ struct ScrubProfile {
 Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_json,
                                   std::string_view profile, bool utf8_checked);
 
+// scrub_event() of the value that starts `text` (UTF-8, checked by the caller), which goes on
+// with more of a larger document: `end` is set to where the value ends; what follows is not
+// read. For a caller that reads the rest itself (the domain call: the event, then the call).
+Result<ScrubbedEvent> scrub_leading_event(const Bundle& bundle, std::string_view text,
+                                          std::string_view profile, size_t& end);
+
 // ScrubbedEvent::to_json()'s text appended to `out`, whose capacity is made enough for it and
 // `then` bytes more: a caller that wraps it in an answer copies the scrubbed event once.
 void append_json(const ScrubbedEvent& event, std::string& out, size_t then = 0);
