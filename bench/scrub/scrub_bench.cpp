@@ -398,6 +398,8 @@ int main(int argc, char** argv) {
       "scrub_telemetry (C++) | domain_json scrub call | scrub / nlohmann floor | "
       "scrub / json::Reader floor |\n");
   std::printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+  // The folder is made when missing (writing into one that is not there wrote nothing).
+  if (!write_dir.empty()) fs::create_directories(write_dir);
   const std::pair<const char*, size_t> sizes[] = {
       {"100 KB", 100 * 1000}, {"1 MB", 1000 * 1000}, {"10 MB", 10 * 1000 * 1000}};
   for (const auto& [label, target] : sizes) {

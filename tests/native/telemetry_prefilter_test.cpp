@@ -69,6 +69,10 @@ const std::vector<Trigger>& triggers() {
       {Detector::keyword_secret, "PASSWORD: Xk9mQ2vLp7Zr"},
       {Detector::keyword_secret, "apikey=Zx9Qw8Er7Ty6Ui5Op4"},
       {Detector::keyword_secret, "credentials 'a1b2c3d4e5f6g7'"},
+      // The shortest each word-driven detector finds (shorter texts skip their words).
+      {Detector::keyword_secret, "key 8f3a9c2e"},
+      {Detector::bearer, "token=abcdefg1"},
+      {Detector::api_key, "AKIA0123456789ABCDEF"},
   };
   return all;
 }
@@ -129,6 +133,88 @@ TEST(Prefilter, TriggersAcrossCountingBlocksAndInLongText) {
     long_text += t.text;
     EXPECT_TRUE(may_match(t.detector, prefilter(long_text))) << t.text;
   }
+}
+
+TEST(Prefilter, PhoneAndCardRunsAcrossSixtyFourByteSteps) {
+  // Runs of digits and separators are found 64 bytes at a time: place phone and card
+  // numbers over every 64-byte edge, after filler that is itself part of a run (spaces,
+  // dots) or not (letters), and check runs that are one byte short of ten.
+  const std::string numbers[] = {"555-123-4567", "+1 (415) 555-1234", "4111 1111 1111 1111",
+                                 "4111111111111111", "5551234567"};
+  for (const std::string& number : numbers) {
+    for (char filler : {'a', ' ', '.', '-', 'x'}) {
+      for (size_t pad = 40; pad <= 140; ++pad) {
+        std::string text(pad, filler);
+        if (filler != ' ') text += ' ';
+        text += number;
+        text += " ok";
+        expect_kept_when_found(text);
+        if (filler == 'a' || filler == 'x') {
+          EXPECT_FALSE(find_all(Detector::phone, text).empty() &&
+                       find_all(Detector::card, text).empty())
+              << text;
+        }
+      }
+    }
+  }
+  // Nine digits in a row, with letters around, cannot be a phone number: dropped wherever
+  // they sit in 64-byte steps.
+  for (size_t pad = 0; pad <= 130; ++pad) {
+    std::string text(pad, 'q');
+    text += " 123456789 a 987654321 b";
+    const auto p = prefilter(text);
+    EXPECT_FALSE(may_match(Detector::phone, p)) << pad;
+    EXPECT_FALSE(may_match(Detector::card, p)) << pad;
+  }
+}
+
+TEST(Prefilter, WordsNearTheirFirstLettersAndAtTheEnd) {
+  // Words are found by their first three bytes: near misses that share two ("to", "session",
+  // "while"), short texts ending inside a word, and second bytes that are no letter but
+  // share a letter's low bits ('!' and 'a', '-' and 'm').
+  for (const std::string text : {"to",
+                                 "tok",
+                                 "toke",
+                                 "token",
+                                 "Bearer",
+                                 "bea",
+                                 "ke",
+                                 "key",
+                                 "pw",
+                                 "pwd",
+                                 "sk",
+                                 "sk-",
+                                 "SG",
+                                 "SG.",
+                                 "t!ken abcdefghijkl",
+                                 "s-",
+                                 "b!arer abcdefghijkl",
+                                 "key:",
+                                 "pwd=",
+                                 "session secret while token",
+                                 "x token",
+                                 "t",
+                                 "wh",
+                                 "whsec_"}) {
+    expect_kept_when_found(text);
+    expect_kept_when_found(text + " abcdefgh12345678xyz");
+    expect_kept_when_found("a " + text);
+  }
+  for (const std::string text : {"to be or not to be", "session while status", "t!ken abcdefghijkl",
+                                 "b!arer abcdefghijkl"}) {
+    const auto p = prefilter(text);
+    EXPECT_FALSE(may_match(Detector::bearer, p)) << text;
+    EXPECT_FALSE(may_match(Detector::keyword_secret, p)) << text;
+    EXPECT_FALSE(may_match(Detector::api_key, p)) << text;
+  }
+  // Many words in a row, with a trigger late in a long text: word starts are written out a
+  // block at a time, four per eight bytes at most.
+  std::string dense;
+  while (dense.size() < 3000) dense += "a b c d e f g h ";
+  EXPECT_FALSE(may_match(Detector::keyword_secret, prefilter(dense)));
+  EXPECT_TRUE(may_match(Detector::keyword_secret, prefilter(dense + "key 8f3a9c2e7b1d4f60")));
+  EXPECT_TRUE(may_match(Detector::bearer, prefilter(dense + "Bearer abcdefgh1234")));
+  EXPECT_TRUE(may_match(Detector::api_key, prefilter(dense + "sk-ant-abcdefghijklmnop1234")));
 }
 
 TEST(Prefilter, DropsDetectorsThatCannotMatch) {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cordon/bundle.h"
+#include "cordon/domain_json.h"
 #include "cordon/masks.h"
 #include "telemetry/detectors.h"
 #include "telemetry/scrub_profiles.h"
@@ -224,6 +225,163 @@ TEST(ScrubTelemetry, KeysBeyondTheKeyCacheAreStillMatched) {
   EXPECT_EQ(out["request"]["headers"][0][1], "[Filtered]");
   json hashed = scrub(event, "error-monitoring-pseudonymous");
   EXPECT_EQ(hashed["user"]["id"].get<std::string>().rfind("hmac-sha256:", 0), 0u);
+}
+
+// The error scrubbing `text` gives ("" when it scrubs).
+std::string scrub_error(const std::string& text) {
+  auto out = cordon::scrub_telemetry(elaygent(), text, "error-monitoring");
+  return out ? "" : out.error().to_string();
+}
+
+TEST(ScrubTelemetry, DuplicateKeysAreErrorsAtTheirKey) {
+  // Where the second key starts: line 1, column of its quote.
+  EXPECT_NE(scrub_error(R"({"a":1,"a":2})")
+                .find(R"(1:8: json error: the event is not valid JSON: duplicate key "a")"),
+            std::string::npos)
+      << scrub_error(R"({"a":1,"a":2})");
+  // After an inner object with the same key, in the outer object again.
+  EXPECT_NE(scrub_error(R"({"a":{"a":1,"b":[{"a":2}]},"b":1,"a":3})").find(R"(duplicate key "a")"),
+            std::string::npos);
+  // The same key spelled with an escape.
+  EXPECT_NE(scrub_error(R"({"ab":1,"\u0061b":2})").find(R"(duplicate key "ab")"),
+            std::string::npos);
+  // Inside a value a rule replaces or removes (read whole, still checked).
+  EXPECT_NE(scrub_error(R"({"password":{"x":1,"x":2}})").find(R"(duplicate key "x")"),
+            std::string::npos);
+  EXPECT_NE(scrub_error(R"({"body":{"x":{"y":1,"y":2}}})").find(R"(duplicate key "y")"),
+            std::string::npos);
+  // The same keys in sibling and nested objects, and objects closed and opened again.
+  EXPECT_EQ(scrub_error(R"({"a":{"a":{"a":1},"b":2},"b":{"a":1,"b":2},"c":[{"a":1},{"a":2}]})"),
+            "");
+  EXPECT_EQ(scrub_error(R"({"k":{"x":1},"l":{"x":1,"y":{"x":2}},"x":0})"), "");
+}
+
+TEST(ScrubTelemetry, KeysKeptBetweenCallsGiveTheSameAnswers) {
+  // A thread keeps the keys it met and their rules from one call to the next with the same
+  // profile: answers do not depend on what was scrubbed before, failed, or with which profile.
+  const std::string event =
+      R"({"user":{"id":"u-1","email":"jo@x.org"},"request":{"data":{"a":1},"headers":)"
+      R"([["Authorization","Bearer abcdefgh12345"]]},"extra":{"data":"x","password":"p"}})";
+  auto first = cordon::scrub_telemetry(elaygent(), event, "error-monitoring");
+  ASSERT_TRUE(first);
+  const std::string expected = first->to_json();
+  auto again = [&](const char* after) {
+    auto out = cordon::scrub_telemetry(elaygent(), event, "error-monitoring");
+    ASSERT_TRUE(out) << after;
+    EXPECT_EQ(out->to_json(), expected) << after;
+  };
+  again("a second call");
+  EXPECT_NE(scrub_error(R"({"user":{"id":1,"email":{"x":1,"x":2}}})"), "");
+  again("a call that failed inside nested objects");
+  EXPECT_NE(scrub_error(R"({"user":{"id":1},"user":2})")
+                .find(R"(1:18: json error: the event is not valid JSON: duplicate key "user")"),
+            std::string::npos);
+  again("a call that failed on a duplicate key");
+  ASSERT_TRUE(cordon::scrub_telemetry(elaygent(), event, "error-monitoring-pseudonymous"));
+  again("a call with another profile");
+  std::string many = "{";
+  for (int i = 0; i < 40000; ++i)
+    many += "\"q" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  EXPECT_EQ(scrub_error(many + "\"user\":{\"id\":1}}"), "");
+  again("a call with 40,000 distinct keys (the kept table starts afresh after it)");
+  // The same keys in the same objects, in the same call and the next, are still duplicates.
+  EXPECT_NE(scrub_error(R"({"user":{"id":1,"email":2,"id":3}})"), "");
+  EXPECT_NE(scrub_error(R"({"user":{"id":1,"email":2,"id":3}})"), "");
+  EXPECT_EQ(scrub_error(R"({"user":{"id":1,"email":2},"x":{"id":3,"email":4}})"), "");
+}
+
+TEST(ScrubTelemetry, DuplicateKeysBeyondTheKeyCache) {
+  // Past 65,536 distinct keys per call, keys are no longer interned; duplicates are still
+  // found among them, and between an interned key and itself.
+  std::string many = "{";
+  for (int i = 0; i < 70000; ++i)
+    many += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  EXPECT_EQ(scrub_error(many + "\"k69999x\":1}"), "");
+  EXPECT_NE(scrub_error(many + "\"k69998\":1}").find(R"(duplicate key "k69998")"),
+            std::string::npos);
+  EXPECT_NE(scrub_error(many + "\"k5\":1}").find(R"(duplicate key "k5")"), std::string::npos);
+  // An uncached key in a nested object, then in its parent, is no duplicate.
+  EXPECT_EQ(scrub_error(many + "\"z\":{\"k69999y\":1},\"k69999y\":2}"), "");
+}
+
+// The domain call's answer for a call text, and its first error's message ("" on success).
+std::string call_error(const std::string& call) {
+  const json answer = json::parse(cordon::domain_json::scrub_telemetry(elaygent(), call));
+  return answer["type"] == "success" ? "" : answer["errors"][0]["message"].get<std::string>();
+}
+
+TEST(ScrubTelemetryCall, EventReadOnceAnswersAsTheCheckedRead) {
+  // The call is read first with its event only delimited, then the event is scrubbed; any
+  // failure answers from the full read of the call, where the event's own error comes first
+  // and is located in the call.
+  EXPECT_EQ(call_error(R"({"event": {"a":1,"a":2}, "profile": "nope"})"),
+            R"(call:1:18: json error: duplicate key "a")");
+  EXPECT_EQ(call_error(R"({"event": {"a":[1}, "profile": "error-monitoring"})"),
+            "call:1:18: json error: expected `,` or `]` in an array");
+  EXPECT_EQ(call_error(R"({"event": {"a":"]}", "b":{]}, "profile": "error-monitoring"})"),
+            "call:1:27: json error: expected a string key");
+  EXPECT_EQ(call_error("{\"event\": {\"a\":\"x\ty\"}, \"profile\": \"error-monitoring\"}"),
+            "call:1:18: json error: control character in a string");
+  EXPECT_EQ(call_error(R"({"event": {"n": 123456789012345678901234}, "profile": "nope"})"),
+            "call:1:41: json error: integer 123456789012345678901234 does not fit in 64 bits");
+  EXPECT_EQ(call_error(R"({"event": {"a":1}}, "profile": "error-monitoring"})"),
+            "call:1:19: json error: unexpected text after the JSON value");
+  EXPECT_EQ(call_error(R"({"event": {"a":{"b":1}, "profile": "error-monitoring"})"),
+            "call:1:55: json error: expected `,` or `}` in an object");
+  std::string deep = R"({"event": )";
+  for (int i = 0; i < 300; ++i) deep += "[";
+  for (int i = 0; i < 300; ++i) deep += "]";
+  EXPECT_EQ(call_error(deep + R"(, "profile": "error-monitoring"})"),
+            "call:1:267: json error: nested deeper than 256 levels");
+  // A valid event with a call error after it; the scrubber's own errors on a valid call.
+  EXPECT_EQ(call_error(R"({"event": {"a":1}, "profile": "nope"})")
+                .rfind("call:1:31: domain error: unknown scrub profile `nope`", 0),
+            0u);
+  EXPECT_EQ(call_error(R"({"event": {"a":1}, "x": 1, "profile": "error-monitoring"})"),
+            "call:1:20: domain error: unknown key `x` (expected event, profile)");
+  EXPECT_EQ(call_error(R"({"event": {"n": 1e999}, "profile": "error-monitoring"})"),
+            "json error: the event is not valid JSON: a number is out of range");
+  // Brackets, quotes and escapes inside strings do not end the event early. (A user id, which
+  // only the pseudonymous profile hashes, tells the profiles' answers apart.)
+  const std::string event =
+      R"({"s":"a \"}\" ]{[","t":["x]","\\"],"u":{"v":"}}"},"user":{"id":"u-1"}})";
+  auto direct = cordon::scrub_telemetry(elaygent(), event, "error-monitoring");
+  ASSERT_TRUE(direct);
+  auto hashed = cordon::scrub_telemetry(elaygent(), event, "error-monitoring-pseudonymous");
+  ASSERT_TRUE(hashed);
+  ASSERT_NE(direct->to_json(), hashed->to_json());
+  for (const std::string& profile_last :
+       {R"({"event":)" + event + R"(,"profile":"error-monitoring"})",
+        R"({"profile":"error-monitoring","event":)" + event + "}"}) {
+    const json answer = json::parse(cordon::domain_json::scrub_telemetry(elaygent(), profile_last));
+    ASSERT_EQ(answer["type"], "success") << answer.dump();
+    EXPECT_EQ(answer["result"], json::parse(direct->to_json()));
+  }
+
+  // The event is scrubbed before the call is read when the call shows plainly where the event
+  // starts and which profile it names, with any white space; the answer is the same.
+  for (const std::string& call :
+       {"{\n  \"event\" :\t" + event + " ,\n  \"profile\":  \"error-monitoring\"\n}\n",
+        " { \"profile\" : \"error-monitoring\" , \"event\" : " + event + " } ",
+        R"({"event":)" + event + R"(,"profile":"error-monit\u006fring"})",
+        R"({"\u0065vent":)" + event + R"(,"profile":"error-monitoring"})"}) {
+    const json answer = json::parse(cordon::domain_json::scrub_telemetry(elaygent(), call));
+    ASSERT_EQ(answer["type"], "success") << call << "\n" << answer.dump();
+    EXPECT_EQ(answer["result"], json::parse(direct->to_json())) << call;
+  }
+  // A name that looks like the profile but is inside the event: the call has none.
+  EXPECT_EQ(call_error(R"({"event": {"a": {"profile": "error-monitoring-pseudonymous"}}})"),
+            "call:1:1: domain error: the call needs `profile`");
+  EXPECT_EQ(call_error(R"({"event": {"a": 1, "profile": "error-monitoring"}})"),
+            "call:1:1: domain error: the call needs `profile`");
+  // The other profile, named last or first.
+  for (const std::string& call :
+       {R"({"event":)" + event + R"(,"profile":"error-monitoring-pseudonymous"})",
+        R"({"profile":"error-monitoring-pseudonymous","event":)" + event + "}"}) {
+    const json answer = json::parse(cordon::domain_json::scrub_telemetry(elaygent(), call));
+    ASSERT_EQ(answer["type"], "success") << call;
+    EXPECT_EQ(answer["result"], json::parse(hashed->to_json())) << call;
+  }
 }
 
 TEST(ScrubTelemetry, PseudonymousProfileHashesTheUserId) {

@@ -44,17 +44,9 @@ Error call_error(const LocatedJson& doc, const std::string& pointer, std::string
   return doc.error(pointer, std::move(message), ErrorKind::domain);
 }
 
-// Parses a call: UTF-8 JSON (RFC 8259), an object with only the `known` keys. Members named
-// in `raw` are checked but not built (LocatedJson::raw gives their text).
-Result<LocatedJson> parse_call(std::string_view text, std::initializer_list<const char*> known,
-                               const std::vector<std::string_view>& raw = {}) {
-  if (!domain::is_valid_utf8(text)) {
-    Error err;
-    err.kind = ErrorKind::json;
-    err.message = "the call is not UTF-8 text";
-    return err;
-  }
-  auto doc = LocatedJson::parse(text, "call", raw);
+// A call's document must be an object with only the `known` keys.
+Result<LocatedJson> only_known_keys(Result<LocatedJson> doc,
+                                    std::initializer_list<const char*> known) {
   if (!doc) return doc.error();
   const Json& root = doc->root();
   if (!root.is_object()) return call_error(*doc, "", "the call must be a JSON object");
@@ -69,6 +61,19 @@ Result<LocatedJson> parse_call(std::string_view text, std::initializer_list<cons
                           ErrorKind::domain);
   }
   return doc;
+}
+
+// Parses a call: UTF-8 JSON (RFC 8259), an object with only the `known` keys. Members named
+// in `raw` are checked but not built (LocatedJson::raw gives their text).
+Result<LocatedJson> parse_call(std::string_view text, std::initializer_list<const char*> known,
+                               const std::vector<std::string_view>& raw = {}) {
+  if (!domain::is_valid_utf8(text)) {
+    Error err;
+    err.kind = ErrorKind::json;
+    err.message = "the call is not UTF-8 text";
+    return err;
+  }
+  return only_known_keys(LocatedJson::parse(text, "call", raw), known);
 }
 
 // A required (or defaulted) non-empty string member of the call.
@@ -262,7 +267,146 @@ std::string apply_field_mask(const Bundle& bundle, std::string_view call_json) {
   return success_with("result", result->to_json());
 }
 
+namespace {
+
+// JSON's white space from `at` on.
+size_t skip_space(std::string_view text, size_t at) {
+  while (at < text.size() &&
+         (text[at] == ' ' || text[at] == '\n' || text[at] == '\r' || text[at] == '\t'))
+    ++at;
+  return at;
+}
+
+// `token` at `at`, after white space: the offset after it, or npos.
+size_t after_token(std::string_view text, size_t at, std::string_view token) {
+  at = skip_space(text, at);
+  return text.substr(at, token.size()) == token ? at + token.size() : std::string_view::npos;
+}
+
+// Where the event starts and which profile the call names, when its text shows them plainly:
+// `{"event": EVENT, ..., "profile": "NAME"}` or `{"profile": "NAME", "event": EVENT, ...}`
+// (names without escapes). Only a guess, to scrub the event before the call is read: the
+// call's reading then says whether it was right.
+struct Layout {
+  size_t event = std::string_view::npos;
+  std::string_view profile;
+};
+Layout plain_layout(std::string_view call) {
+  Layout layout;
+  // A plain string at `at` (no escapes): its text, and `at` moved past it.
+  auto plain_string = [&call](size_t& at, std::string_view& value) {
+    at = skip_space(call, at);
+    if (at >= call.size() || call[at] != '"') return false;
+    const size_t end = call.find_first_of("\"\\", at + 1);
+    if (end == std::string_view::npos || call[end] != '"') return false;
+    value = call.substr(at + 1, end - at - 1);
+    at = end + 1;
+    return true;
+  };
+  size_t at = after_token(call, 0, "{");
+  if (at == std::string_view::npos) return layout;
+  if (size_t event = after_token(call, at, "\"event\""); event != std::string_view::npos) {
+    event = after_token(call, event, ":");
+    if (event == std::string_view::npos) return layout;
+    // The profile, from the end: `, "profile": "NAME" }`.
+    size_t end = call.size();
+    while (end > 0 && (call[end - 1] == ' ' || call[end - 1] == '\n' || call[end - 1] == '\r' ||
+                       call[end - 1] == '\t'))
+      --end;
+    if (end == 0 || call[end - 1] != '}') return layout;
+    const size_t close = call.rfind('"', end - 1);
+    if (close == std::string_view::npos || close == 0) return layout;
+    const size_t open = call.rfind('"', close - 1);
+    if (open == std::string_view::npos ||
+        call.substr(open + 1, close - open - 1).find('\\') != std::string_view::npos)
+      return layout;
+    size_t colon = open;
+    while (colon > 0 && (call[colon - 1] == ' ' || call[colon - 1] == '\n' ||
+                         call[colon - 1] == '\r' || call[colon - 1] == '\t'))
+      --colon;
+    const std::string_view key = "\"profile\":";
+    if (colon < key.size() || call.substr(colon - key.size(), key.size()) != key) return layout;
+    layout.event = skip_space(call, event);
+    layout.profile = call.substr(open + 1, close - open - 1);
+    return layout;
+  }
+  std::string_view key, profile;
+  if (!plain_string(at, key) || key != "profile") return layout;
+  at = after_token(call, at, ":");
+  if (at == std::string_view::npos || !plain_string(at, profile)) return layout;
+  at = after_token(call, at, ",");
+  if (at == std::string_view::npos) return layout;
+  at = after_token(call, at, "\"event\"");
+  if (at == std::string_view::npos) return layout;
+  at = after_token(call, at, ":");
+  if (at == std::string_view::npos) return layout;
+  layout.event = skip_space(call, at);
+  layout.profile = profile;
+  return layout;
+}
+
+// The scrub call with its event read once, not twice. When the call's text shows where the
+// event starts and which profile it names (plain_layout), the event is scrubbed first, which
+// finds where it ends, and the call is read around it; otherwise the call is read first with
+// the event only delimited (LocatedJson::Reading::first_try), then the event is scrubbed.
+// Scrubbing reads the event as strictly as reading the call would (grammar, duplicate keys,
+// depth, 64-bit integers). Nothing on any failure: the answer is then the full read's, which
+// says which error comes first and where.
+std::optional<std::string> scrub_telemetry_reading_event_once(const Bundle& bundle,
+                                                              std::string_view call_json) {
+  if (!domain::is_valid_utf8(call_json)) return std::nullopt;
+  const std::initializer_list<const char*> known = {"event", "profile"};
+  const std::vector<std::string_view> raw = {"event"};
+  std::optional<ScrubbedEvent> scrubbed;
+  std::string guessed;
+  size_t event_end = 0;  // where the event scrubbed first ends
+  Result<LocatedJson> doc = Error{};
+  const Layout layout = plain_layout(call_json);
+  if (layout.event != std::string_view::npos) {
+    guessed = std::string(layout.profile);
+    size_t length = 0;
+    auto result =
+        telemetry::scrub_leading_event(bundle, call_json.substr(layout.event), guessed, length);
+    if (result) {
+      scrubbed = std::move(*result);
+      event_end = layout.event + length;
+      doc = only_known_keys(
+          LocatedJson::parse_first_try(call_json, "call", raw, layout.event, event_end), known);
+    }
+  }
+  if (!scrubbed)
+    doc = only_known_keys(
+        LocatedJson::parse(call_json, "call", raw, LocatedJson::Reading::first_try), known);
+  if (!doc || !doc->root().contains("event")) return std::nullopt;
+  auto profile = string_member(*doc, "profile");
+  if (!profile) return std::nullopt;
+  if (bundle.data().scrub &&
+      check_declared(*doc, "profile", *profile, keys_of(bundle.data().scrub->profiles),
+                     "scrub profile"))
+    return std::nullopt;
+  const std::string_view event = *doc->raw("event");
+  // The event scrubbed first must be the call's event, with the profile the call names.
+  if (scrubbed && (*profile != guessed || event.data() != call_json.data() + layout.event ||
+                   event.size() != event_end - layout.event))
+    scrubbed.reset();
+  if (!scrubbed) {
+    auto result = telemetry::scrub_event(bundle, event, *profile, true);
+    if (!result) return std::nullopt;
+    scrubbed = std::move(*result);
+  }
+  // success_with's text, with the scrubbed event copied once (not into to_json()'s string
+  // and then into the answer).
+  std::string answer = "{\"type\":\"success\",\"result\":";
+  telemetry::append_json(*scrubbed, answer, 1);
+  answer += '}';
+  return answer;
+}
+
+}  // namespace
+
 std::string scrub_telemetry(const Bundle& bundle, std::string_view call_json) {
+  if (auto answer = scrub_telemetry_reading_event_once(bundle, call_json))
+    return *std::move(answer);
   // The event is scrubbed from its text in the call: never built as a DOM here.
   auto doc = parse_call(call_json, {"event", "profile"}, {"event"});
   if (!doc) return failure(doc.error());

@@ -339,6 +339,58 @@ bool Reader::end() {
   return true;
 }
 
+namespace {
+
+// Offset of the first `"`, `{`, `}`, `[` or `]` of `s` from `from`, or s.size(); eight bytes at
+// a time (`[` and `]` are `{` and `}` without bit 5, and no other byte is).
+size_t structural_end(std::string_view s, size_t from) {
+  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  size_t i = from;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t quote = w ^ (ones * '"');
+    const uint64_t folded = w | (ones * 0x20);
+    const uint64_t open = folded ^ (ones * '{'), close = folded ^ (ones * '}');
+    // The lowest flagged byte is exact (borrows only reach higher ones).
+    const uint64_t hit =
+        ((quote - ones) & ~quote) | ((open - ones) & ~open) | ((close - ones) & ~close);
+    if (hit & highs) return i + static_cast<size_t>(__builtin_ctzll(hit & highs) >> 3);
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '"' || c == '{' || c == '}' || c == '[' || c == ']') return i;
+  }
+  return s.size();
+}
+
+}  // namespace
+
+bool Reader::skip_value_unchecked() {
+  if (at_end() || (peek() != '{' && peek() != '[')) return skip_value(1, 1);
+  const size_t n = text_.size();
+  size_t depth = 0;
+  size_t i = pos_;
+  while ((i = structural_end(text_, i)) < n) {
+    const char c = text_[i++];
+    if (c == '"') {
+      // To the closing quote; an escape's backslash takes the byte after it along.
+      while ((i = plain_run_end(text_, i)) < n && text_[i] != '"') i += text_[i] == '\\' ? 2 : 1;
+      if (i >= n) break;
+      ++i;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (--depth == 0) {
+      pos_ = i;
+      return true;
+    }
+  }
+  pos_ = n;
+  return fail("unexpected end of input");
+}
+
 bool Reader::skip_value(int depth, int max_depth) {
   if (!value_start(depth, max_depth)) return false;
   switch (peek()) {

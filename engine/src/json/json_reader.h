@@ -136,6 +136,11 @@ class Reader {
   // Skips one value, checking it as strictly as reading it would (duplicate keys, depth,
   // 64-bit integers).
   bool skip_value(int depth, int max_depth);
+  // Skips one value without checking an object or array: where it ends when it is valid, found
+  // from its strings and brackets only, several times faster. For a caller that reads the
+  // value strictly afterwards and, when that fails, reads the text again with skip_value
+  // (whose error is the one to report); on invalid text it stops anywhere or fails.
+  bool skip_value_unchecked();
 
  private:
   // The hot steps above are inline (called per value, across files); their failures are not.

@@ -14,8 +14,14 @@ using nlohmann::json;
 class LocatedJsonParser {
  public:
   LocatedJsonParser(std::string_view text, LocatedJson& out,
-                    const std::vector<std::string_view>& raw_members)
-      : reader_(text, out.file_), out_(out), raw_members_(raw_members) {}
+                    const std::vector<std::string_view>& raw_members, LocatedJson::Reading reading,
+                    size_t known_begin = std::string_view::npos, size_t known_end = 0)
+      : reader_(text, out.file_),
+        out_(out),
+        raw_members_(raw_members),
+        full_(reading == LocatedJson::Reading::full),
+        known_begin_(known_begin),
+        known_end_(known_end) {}
 
   bool parse() {
     reader_.skip_space();
@@ -27,6 +33,7 @@ class LocatedJsonParser {
 
  private:
   void record(const std::string& pointer) {
+    if (!full_) return;
     SourceLocation at = reader_.location(reader_.pos());
     auto& position = out_.positions_[pointer];
     position.line = at.line;
@@ -81,12 +88,20 @@ class LocatedJsonParser {
       if (out.contains(key)) return reader_.duplicate_key(key_offset, key);
       if (!reader_.colon()) return false;
       std::string child = LocatedJson::child(pointer, key);
-      SourceLocation key_at = reader_.location(key_offset);
+      // A first try records no positions: computing them walks the text, and its caller
+      // reports errors only from a full read.
+      SourceLocation key_at = full_ ? reader_.location(key_offset) : SourceLocation{};
       if (depth == 0 && is_raw(key)) {
-        // Checked but not built: the caller reads the member's text itself.
+        // Checked (in a first try, delimited) but not built: the caller reads its text itself.
         const size_t begin = reader_.pos();
         record(child);
-        if (!reader_.skip_value(depth + 1, LocatedJson::kMaxDepth)) return false;
+        if (!full_ && begin == known_begin_) {
+          reader_.seek(known_end_);
+        } else {
+          const bool skipped = full_ ? reader_.skip_value(depth + 1, LocatedJson::kMaxDepth)
+                                     : reader_.skip_value_unchecked();
+          if (!skipped) return false;
+        }
         out_.raw_.emplace(key, reader_.text().substr(begin, reader_.pos() - begin));
         out[key] = nullptr;
       } else {
@@ -94,9 +109,11 @@ class LocatedJsonParser {
         if (!value(member, child, depth + 1)) return false;
         out[key] = std::move(member);
       }
-      auto& position = out_.positions_[child];
-      position.key_line = key_at.line;
-      position.key_column = key_at.column;
+      if (full_) {
+        auto& position = out_.positions_[child];
+        position.key_line = key_at.line;
+        position.key_column = key_at.column;
+      }
       if (!reader_.after_member(more)) return false;
     }
     return true;
@@ -147,14 +164,33 @@ class LocatedJsonParser {
   Reader reader_;
   LocatedJson& out_;
   const std::vector<std::string_view>& raw_members_;
+  bool full_;  // Reading::full
+  // A first try's raw member known to span these offsets (parse_first_try).
+  size_t known_begin_, known_end_;
   std::string scratch_;
 };
 
 Result<LocatedJson> LocatedJson::parse(std::string_view text, std::string_view file_name,
                                        const std::vector<std::string_view>& raw_members) {
+  return parse(text, file_name, raw_members, Reading::full);
+}
+
+Result<LocatedJson> LocatedJson::parse(std::string_view text, std::string_view file_name,
+                                       const std::vector<std::string_view>& raw_members,
+                                       Reading reading) {
   LocatedJson doc;
   doc.file_ = std::string(file_name);
-  LocatedJsonParser parser(text, doc, raw_members);
+  LocatedJsonParser parser(text, doc, raw_members, reading);
+  if (!parser.parse()) return parser.error();
+  return doc;
+}
+
+Result<LocatedJson> LocatedJson::parse_first_try(std::string_view text, std::string_view file_name,
+                                                 const std::vector<std::string_view>& raw_members,
+                                                 size_t known_begin, size_t known_end) {
+  LocatedJson doc;
+  doc.file_ = std::string(file_name);
+  LocatedJsonParser parser(text, doc, raw_members, Reading::first_try, known_begin, known_end);
   if (!parser.parse()) return parser.error();
   return doc;
 }

@@ -378,9 +378,16 @@ std::vector<Match> find_ips(std::string_view t) {
 // ---- the password of a URL: scheme://user:PASSWORD@host ----
 std::vector<Match> find_url_passwords(std::string_view t) {
   std::vector<Match> out;
-  auto userinfo_char = [](char c) {
-    return is_alnum(c) || std::strchr("-._~%!$&'()*+,;=:", c) != nullptr;
-  };
+  // A table of what `is_alnum(c) || std::strchr("-._~%!$&'()*+,;=:", c)` says (strchr also
+  // finds the terminating NUL), without a call per character.
+  static const std::array<bool, 256> userinfo = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c)
+      table[c] = is_alnum(static_cast<char>(c)) ||
+                 std::strchr("-._~%!$&'()*+,;=:", static_cast<char>(c)) != nullptr;
+    return table;
+  }();
+  auto userinfo_char = [](char c) { return userinfo[static_cast<unsigned char>(c)]; };
   for (size_t at = t.find("://"); at != std::string_view::npos; at = t.find("://", at + 3)) {
     if (at == 0 || !is_alpha(t[at - 1])) continue;
     size_t begin = at + 3;
@@ -404,8 +411,11 @@ bool looks_random(std::string_view w) {
   if (w.size() < 8 || w.size() > 512) return false;
   if (w.front() == '/' || w.find("://") != std::string_view::npos) return false;
   size_t digits = 0, lowers = 0, uppers = 0, symbols = 0;
-  std::array<int, 256> counts{};
+  std::array<uint16_t, 256> counts{};  // a word has 512 characters at most
+  uint64_t seen[4] = {};               // a bit per byte value that occurs
   for (char c : w) {
+    const unsigned char b = static_cast<unsigned char>(c);
+    seen[b >> 6] |= uint64_t{1} << (b & 63);
     if (is_digit(c))
       ++digits;
     else if (c >= 'a' && c <= 'z')
@@ -421,11 +431,31 @@ bool looks_random(std::string_view w) {
   const bool mixed = (digits > 0 && letters) || (symbols > 0 && letters && kinds >= 3) ||
                      (uppers >= 3 && lowers >= 3 && w.size() >= 10);
   if (!mixed) return false;
+  // Each character's term depends only on its count, and most counts are small and shared
+  // (a random word's characters appear once or twice): each such term is computed once, the
+  // same value summed in the same order, so the result is the same to the last bit.
+  constexpr int kRemembered = 32;
+  double terms[kRemembered];
+  uint32_t known = 0;  // bit n: terms[n] is computed
   double entropy = 0;
-  for (int n : counts) {
-    if (n == 0) continue;
-    double p = static_cast<double>(n) / static_cast<double>(w.size());
-    entropy -= p * std::log2(p);
+  // The characters that occur in increasing byte order, as a loop over all 256 counts
+  // skipping zeros visited them (the same sum, term by term).
+  for (size_t k = 0; k < 4; ++k) {
+    for (uint64_t bits = seen[k]; bits != 0; bits &= bits - 1) {
+      const int n = counts[k * 64 + static_cast<size_t>(__builtin_ctzll(bits))];
+      double term;
+      if (n < kRemembered && (known >> n & 1u)) {
+        term = terms[n];
+      } else {
+        const double p = static_cast<double>(n) / static_cast<double>(w.size());
+        term = p * std::log2(p);
+        if (n < kRemembered) {
+          terms[n] = term;
+          known |= 1u << n;
+        }
+      }
+      entropy -= term;
+    }
   }
   return entropy >= 3.0;
 }
@@ -515,16 +545,76 @@ enum : uint8_t {
   kIsColon = 32,
 };
 
-// Which word-driven detectors a word may be for, from its first two letters (folded to
-// lower case: a superset for the case-sensitive API key prefixes), indexed by
-// letter[first] * 32 + letter[second].
-enum : uint8_t { kBearerWord = 1, kKeywordWord = 2, kApiKeyWord = 4 };
+// The words the word-driven detectors look for, in one list: bit k of a mask stands for
+// kWords[k]. The bearer words come first, then the secret keywords, then the API key prefixes.
+struct Word {
+  std::string_view text;
+  Detector detector;
+};
+constexpr size_t kBearerWords = 3;
+constexpr size_t kKeywords = std::size(kSecretKeywords);
+constexpr size_t kApiKeys = std::size(kApiKeyPrefixes);
+constexpr size_t kWordCount = kBearerWords + kKeywords + kApiKeys;
+static_assert(kWordCount <= 64, "a word mask is 64 bits");
+constexpr std::array<Word, kWordCount> kWords = [] {
+  std::array<Word, kWordCount> words{};
+  size_t k = 0;
+  for (std::string_view w : {"bearer", "basic", "token"}) words[k++] = {w, Detector::bearer};
+  for (std::string_view w : kSecretKeywords) words[k++] = {w, Detector::keyword_secret};
+  for (const auto& p : kApiKeyPrefixes) words[k++] = {p.text, Detector::api_key};
+  return words;
+}();
+constexpr bool words_have_three_bytes() {
+  for (const Word& w : kWords)
+    if (w.text.size() < 3) return false;
+  return true;
+}
+static_assert(words_have_three_bytes(), "may_start_word reads three bytes");
+constexpr uint64_t words_of(Detector d) {
+  uint64_t mask = 0;
+  for (size_t k = 0; k < kWordCount; ++k)
+    if (kWords[k].detector == d) mask |= uint64_t{1} << k;
+  return mask;
+}
+
+// The shortest text each word-driven detector can find something in: a bearer word, a
+// separator and 8 token characters; a keyword, a separator and an 8-character secret
+// (looks_random); an API key prefix and the key characters it needs.
+constexpr size_t shortest_match(Detector d) {
+  size_t shortest = SIZE_MAX;
+  for (const Word& w : kWords) {
+    if (w.detector != d) continue;
+    size_t length = w.text.size() + 1 + 8;
+    if (d == Detector::api_key) {
+      for (const auto& p : kApiKeyPrefixes)
+        if (p.text == w.text) length = p.text.size() + p.min_rest;
+    }
+    shortest = std::min(shortest, length);
+  }
+  return shortest;
+}
+
+constexpr size_t word_index(unsigned char first, unsigned char second) {
+  return (first & 0x1Fu) << 5 | (second & 0x1Fu);
+}
 
 struct Tables {
   uint64_t count[256] = {};
   uint8_t run[256] = {};
-  uint8_t letter[256] = {};  // 1-26 for a-z and A-Z, 0 for any other byte
-  uint8_t pair[32 * 32] = {};
+  // The words a word may be, from its first two bytes, indexed by the low five bits of each
+  // (first * 32 + second): a letter's in either case, so a superset for the case-sensitive API
+  // key prefixes; a second byte that is no letter may share a letter's bits, and the word is
+  // then compared and rejected. So a word is compared only with the few that share its first
+  // two letters.
+  uint64_t words[32 * 32] = {};
+  // A bit for each first three bytes of a word (five bits of each, as above): most word
+  // starts share no three with any word ("to", "session" and "while" share two), and are
+  // passed over without comparing. 4 KB.
+  uint64_t triples[32 * 32 * 32 / 64] = {};
+  bool may_start_word(const unsigned char* at) const {
+    const size_t index = word_index(at[0], at[1]) << 5 | (at[2] & 0x1Fu);
+    return (triples[index >> 6] >> (index & 63)) & 1;
+  }
 };
 
 const Tables& tables() {
@@ -547,20 +637,39 @@ const Tables& tables() {
     t.run[at(':')] = kIpv6Run | kIsColon;
     for (char c : {'a', 'b', 'c', 'd', 'e', 'f', 'A', 'B', 'C', 'D', 'E', 'F'})
       t.run[at(c)] = kIpv6Run;
-    for (char c = 'a'; c <= 'z'; ++c) {
-      t.letter[at(c)] = static_cast<uint8_t>(c - 'a' + 1);
-      t.letter[at(static_cast<char>(c - 'a' + 'A'))] = static_cast<uint8_t>(c - 'a' + 1);
+    // 8 KB, small enough to stay in the L1 cache (a table indexed by two raw bytes did not).
+    for (size_t k = 0; k < kWordCount; ++k) {
+      const std::string_view w = kWords[k].text;
+      t.words[word_index(at(w[0]), at(w[1]))] |= uint64_t{1} << k;
+      const size_t triple = word_index(at(w[0]), at(w[1])) << 5 | (at(w[2]) & 0x1Fu);
+      t.triples[triple >> 6] |= uint64_t{1} << (triple & 63);
     }
-    // Small enough to stay in the L1 cache (a table indexed by two raw bytes, 64 KB, did not).
-    auto mark = [&t, at](std::string_view w, uint8_t flag) {
-      t.pair[t.letter[at(w[0])] * 32 + t.letter[at(w[1])]] |= flag;
-    };
-    for (std::string_view w : {"bearer", "basic", "token"}) mark(w, kBearerWord);
-    for (std::string_view w : kSecretKeywords) mark(w, kKeywordWord);
-    for (const auto& p : kApiKeyPrefixes) mark(p.text, kApiKeyWord);
     return t;
   }();
   return t;
+}
+
+// Whether the text holds ten consecutive bytes of a phone number's run (digits and
+// `space - . ( )`), which ten digits in one run need: a bit per byte, 64 bytes at a time, and
+// shifted ANDs for ten ones in a row. Cheaper than following the runs byte by byte, whose
+// branches mispredict on hex ids and dates (digits and letters at random).
+bool has_ten_phone_run_bytes(const Tables& t, const unsigned char* bytes, size_t n) {
+  size_t carry = 0;  // the run of ones at the top of the previous 64 bytes
+  for (size_t chunk = 0; chunk < n; chunk += 64) {
+    const size_t length = std::min<size_t>(64, n - chunk);
+    uint64_t bits = 0;
+    for (size_t k = 0; k < length; ++k)
+      bits |= static_cast<uint64_t>(t.run[bytes[chunk + k]] & kPhoneRun) << k;
+    // Bit i of `twos` is set when bits i and i+1 are; of `eights`, bits i..i+7.
+    const uint64_t twos = bits & (bits >> 1);
+    const uint64_t fours = twos & (twos >> 2);
+    const uint64_t eights = fours & (fours >> 4);
+    if ((eights & (twos >> 8)) != 0) return true;
+    // No ten in a row here, so `bits` has a zero: both counts below are defined.
+    if (carry + static_cast<size_t>(__builtin_ctzll(~bits)) >= 10) return true;
+    carry = static_cast<size_t>(__builtin_clzll(~bits));
+  }
+  return false;
 }
 
 }  // namespace
@@ -571,11 +680,9 @@ Prefilter prefilter(std::string_view text) {
   const size_t n = text.size();
   // Four sums, so that the adds do not wait on each other; a block is 255 bytes, so that no
   // 8-bit field of their total overflows.
-  size_t counts[8] = {};
-  for (size_t block = 0; block < n; block += 255) {
-    const size_t end = std::min(n, block + 255);
+  auto count_block = [&t, bytes](size_t begin, size_t end) {
     uint64_t sum[4] = {};
-    size_t i = block;
+    size_t i = begin;
     for (; i + 4 <= end; i += 4) {
       sum[0] += t.count[bytes[i]];
       sum[1] += t.count[bytes[i + 1]];
@@ -583,17 +690,30 @@ Prefilter prefilter(std::string_view text) {
       sum[3] += t.count[bytes[i + 3]];
     }
     for (; i < end; ++i) sum[0] += t.count[bytes[i]];
-    const uint64_t packed = sum[0] + sum[1] + sum[2] + sum[3];
-    for (int f = 0; f < 8; ++f) counts[f] += (packed >> (8 * f)) & 0xFF;
+    return sum[0] + sum[1] + sum[2] + sum[3];
+  };
+  // The counts as 8-bit fields, clamped to 255 (every test below needs far fewer): most
+  // strings are one block, whose sum is the answer as it is.
+  uint64_t totals = 0;
+  if (n <= 255) {
+    totals = count_block(0, n);
+  } else {
+    size_t counts[8] = {};
+    for (size_t block = 0; block < n; block += 255) {
+      const uint64_t packed = count_block(block, std::min(n, block + 255));
+      for (int f = 0; f < 8; ++f) counts[f] += (packed >> (8 * f)) & 0xFF;
+    }
+    for (int f = 0; f < 8; ++f) totals |= uint64_t{std::min<size_t>(counts[f], 255)} << (8 * f);
   }
-  const size_t digits = counts[kDigits], dots = counts[kDots], colons = counts[kColons];
+  auto count = [totals](CountField f) { return static_cast<size_t>((totals >> (8 * f)) & 0xFF); };
+  const size_t digits = count(kDigits), dots = count(kDots), colons = count(kColons);
   Prefilter p;
   auto keep = [&p](Detector d) { p.detectors |= 1u << static_cast<unsigned>(d); };
-  p.name_separator = counts[kEquals] > 0 || colons > 0;
-  p.percent = counts[kPercents] > 0;
-  if (counts[kAts] > 0) keep(Detector::email);
-  if (colons > 0 && counts[kSlashes] >= 2) keep(Detector::url_password);  // "://"
-  if (counts[kJs] > 0 && dots >= 2) keep(Detector::jwt);                  // "eyJ" and 2 dots
+  p.name_separator = count(kEquals) > 0 || colons > 0;
+  p.percent = count(kPercents) > 0;
+  if (count(kAts) > 0) keep(Detector::email);
+  if (colons > 0 && count(kSlashes) >= 2) keep(Detector::url_password);  // "://"
+  if (count(kJs) > 0 && dots >= 2) keep(Detector::jwt);                  // "eyJ" and 2 dots
 
   // Digit-driven detectors: every match lies inside one run of their characters, so the
   // largest run decides. A phone number's digits (10 or more) and a card's (13 or more) lie
@@ -603,7 +723,7 @@ Prefilter prefilter(std::string_view text) {
   const bool ipv4 = digits >= 4 && dots >= 3;
   const bool ipv6 = colons >= 2;
   // One loop per kind of run, and only for the detectors the counts leave in play.
-  if (phone_or_card) {
+  if (phone_or_card && has_ten_phone_run_bytes(t, bytes, n)) {
     // Branches, not selects: a select chains every byte to the one before.
     size_t run = 0, longest = 0;
     for (size_t i = 0; i < n; ++i) {
@@ -643,52 +763,122 @@ Prefilter prefilter(std::string_view text) {
   // there; a whole word that is a secret keyword (any case) with a space, `:` or `=` after.
   // The first two letters of their words find the places to look, at the word starts found
   // eight bytes at a time (a byte is an ASCII letter when, in lower case, it lies in a-z).
-  bool bearer = false, keyword = false, api_key = false;
+  // The words still worth looking for: a detector's words leave once one of them is seen.
+  // Texts too short for a detector's match (most short strings) do not look for its words.
+  constexpr size_t kShortestBearer = shortest_match(Detector::bearer);
+  constexpr size_t kShortestKeywordSecret = shortest_match(Detector::keyword_secret);
+  constexpr size_t kShortestApiKey = shortest_match(Detector::api_key);
+  constexpr uint64_t kBearerMask = words_of(Detector::bearer);
+  constexpr uint64_t kKeywordMask = words_of(Detector::keyword_secret);
+  constexpr uint64_t kApiKeyMask = words_of(Detector::api_key);
+  uint64_t wanted = (n >= kShortestBearer ? kBearerMask : 0) |
+                    (n >= kShortestKeywordSecret ? kKeywordMask : 0) |
+                    (n >= kShortestApiKey ? kApiKeyMask : 0);
   constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   uint64_t letter_before = 0;  // the high bit of byte 0 set when a letter ends the last step
-  for (size_t step = 0; step + 1 < n && !(bearer && keyword && api_key); step += 8) {
-    uint64_t w = 0;
-    if (step + 8 <= n) {
-      std::memcpy(&w, bytes + step, 8);
+  // Word starts are written out a block at a time, then looked up: a loop over each step's
+  // starts mispredicted its exit on most steps (words end anywhere). Eight bytes hold at most
+  // four starts (a letter after a non-letter); each step writes positions for them, of which
+  // `count` keeps those that exist.
+  constexpr size_t kBlock = 256;
+  uint32_t starts_at[kBlock / 2];
+  for (size_t block = 0; block + 1 < n && wanted != 0; block += kBlock) {
+    const size_t block_end = std::min(n, block + kBlock);
+    size_t count = 0;
+    for (size_t step = block; step < block_end; step += 8) {
+      uint64_t w = 0;
+      if (step + 8 <= n) {
+        std::memcpy(&w, bytes + step, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-      w = __builtin_bswap64(w);  // byte k of the text in bits 8k..8k+7, as below
+        w = __builtin_bswap64(w);  // byte k of the text in bits 8k..8k+7, as below
 #endif
-    } else {
-      for (size_t k = step; k < n; ++k) w |= uint64_t{bytes[k]} << (8 * (k - step));
-    }
-    const uint64_t folded = (w | ones * 0x20) & ~highs;
-    const uint64_t letters =
-        (folded + ones * (0x80 - 'a')) & ~(folded + ones * (0x80 - 'z' - 1)) & ~w & highs;
-    uint64_t starts = letters & ~((letters << 8) | letter_before);
-    letter_before = letters >> 56;
-    while (starts != 0) {
-      // Byte k of the step is bits 8k..8k+7: the lowest start comes first in the text.
-      const size_t i = step + static_cast<size_t>(__builtin_ctzll(starts) >> 3);
-      starts &= starts - 1;
-      if (i + 1 >= n) break;
-      const uint8_t flags = t.pair[t.letter[bytes[i]] << 5 | t.letter[bytes[i + 1]]];
-      if (flags == 0) continue;
-      if ((flags & kBearerWord) && !bearer)
-        bearer = starts_with_ci(text, i, "bearer") || starts_with_ci(text, i, "basic") ||
-                 starts_with_ci(text, i, "token");
-      if ((flags & kKeywordWord) && !keyword) {
-        size_t end = i + 2;
-        while (end < n && is_alpha(text[end])) ++end;
-        const size_t length = end - i;
-        if (end < n && (text[end] == ' ' || text[end] == ':' || text[end] == '=')) {
-          for (std::string_view k : kSecretKeywords)
-            keyword = keyword || (length == k.size() && starts_with_ci(text, i, k));
+      } else {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        // The text's last bytes, four, two and one at a time: a byte loop cost more on short
+        // strings, the most common.
+        const size_t rest = n - step;
+        size_t k = step;
+        unsigned shift = 0;
+        if (rest & 4) {
+          uint32_t v;
+          std::memcpy(&v, bytes + k, 4);
+          w = v;
+          k += 4;
+          shift = 32;
+        }
+        if (rest & 2) {
+          uint16_t v;
+          std::memcpy(&v, bytes + k, 2);
+          w |= uint64_t{v} << shift;
+          k += 2;
+          shift += 16;
+        }
+        if (rest & 1) w |= uint64_t{bytes[k]} << shift;
+#else
+        for (size_t k = step; k < n; ++k) w |= uint64_t{bytes[k]} << (8 * (k - step));
+#endif
+      }
+      const uint64_t folded = (w | ones * 0x20) & ~highs;
+      const uint64_t letters =
+          (folded + ones * (0x80 - 'a')) & ~(folded + ones * (0x80 - 'z' - 1)) & ~w & highs;
+      uint64_t starts = letters & ~((letters << 8) | letter_before);
+      letter_before = letters >> 56;
+      // Byte k of the step is bits 8k..8k+7, its start bit 8k+7: the lowest start comes first
+      // in the text; with none left, the position written is unused.
+      const size_t found = static_cast<size_t>(((starts >> 7) * ones) >> 56);
+      // Two always (most steps hold one or two), the other two only when there are more.
+      for (size_t r = 0; r < 2; ++r) {
+        starts_at[count + r] = static_cast<uint32_t>(
+            step - block + static_cast<size_t>(__builtin_ctzll(starts | uint64_t{1} << 63) >> 3));
+        starts &= starts - 1;
+      }
+      if (found > 2) {
+        for (size_t r = 2; r < 4; ++r) {
+          starts_at[count + r] = static_cast<uint32_t>(
+              step - block + static_cast<size_t>(__builtin_ctzll(starts | uint64_t{1} << 63) >> 3));
+          starts &= starts - 1;
         }
       }
-      if ((flags & kApiKeyWord) && !api_key) {
-        for (const auto& prefix : kApiKeyPrefixes)
-          api_key = api_key || has_prefix_at(text, i, prefix.text);
+      count += found;
+    }
+    for (size_t s = 0; s < count && wanted != 0; ++s) {
+      const size_t i = block + starts_at[s];
+      // Every word has three bytes or more.
+      if (i + 2 >= n) break;
+      if (!t.may_start_word(bytes + i)) continue;
+      uint64_t candidates = t.words[word_index(bytes[i], bytes[i + 1])] & wanted;
+      size_t word_end = 0;  // the end of the word's letters, found once when a keyword needs it
+      while (candidates != 0) {
+        const Word& word = kWords[static_cast<size_t>(__builtin_ctzll(candidates))];
+        candidates &= candidates - 1;
+        bool seen = false;
+        switch (word.detector) {
+          case Detector::bearer:
+            seen = starts_with_ci(text, i, word.text);
+            break;
+          case Detector::keyword_secret:
+            if (word_end == 0) {
+              word_end = i + 1;
+              while (word_end < n && is_alpha(text[word_end])) ++word_end;
+            }
+            seen = word_end - i == word.text.size() && word_end < n &&
+                   (text[word_end] == ' ' || text[word_end] == ':' || text[word_end] == '=') &&
+                   starts_with_ci(text, i, word.text);
+            break;
+          default:  // an API key prefix
+            seen = has_prefix_at(text, i, word.text);
+            break;
+        }
+        if (seen) {
+          keep(word.detector);
+          wanted &= ~(word.detector == Detector::bearer           ? kBearerMask
+                      : word.detector == Detector::keyword_secret ? kKeywordMask
+                                                                  : kApiKeyMask);
+          candidates &= wanted;
+        }
       }
     }
   }
-  if (bearer) keep(Detector::bearer);
-  if (keyword) keep(Detector::keyword_secret);
-  if (api_key) keep(Detector::api_key);
   return p;
 }
 

@@ -1,10 +1,12 @@
 #include "telemetry/scrub_profiles.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 
@@ -22,6 +24,11 @@ using Json = nlohmann::json;
 using json::LocatedJson;
 
 namespace telemetry {
+
+uint64_t InstanceId::next() {
+  static std::atomic<uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 std::string normalize_key(std::string_view key) {
   auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
@@ -202,8 +209,18 @@ class KeyRules {
     }
   }
 
+  // Keys are interned in an open-addressing table with a cheap hash of all their bytes:
+  // std::unordered_map's hashing and node chasing cost more than the rest of a key's
+  // scrubbing. An event with very many distinct keys stops being cached, not slower.
+  static constexpr uint32_t kUncached = 0xFFFFFFFF;
+  static constexpr size_t kMaxCached = 1 << 16;
+
   const KeyRule* find(std::string_view key, std::string_view parent) {
-    const uint32_t k = intern(key);
+    return find(intern(key), key, parent);
+  }
+
+  // find() for a key interned already as `k` (kUncached when it is not).
+  const KeyRule* find(uint32_t k, std::string_view key, std::string_view parent) {
     if (k == kUncached) {
       const Entry entry = classify(key);
       return !entry.parent_matters || parent.empty() ? entry.rule : match(key, parent);
@@ -312,11 +329,32 @@ class KeyRules {
     return bits;
   }
 
-  // Keys are interned in an open-addressing table with a cheap hash of all their bytes:
-  // std::unordered_map's hashing and node chasing cost more than the rest of a key's
-  // scrubbing. An event with very many distinct keys stops being cached, not slower.
-  static constexpr uint32_t kUncached = 0xFFFFFFFF;
-  static constexpr size_t kMaxCached = 1 << 16;
+  // The last `n` (0 to 7) bytes at `p`, byte k in bits 8k..8k+7: four, two and one at a time
+  // (keys are short: a byte loop was most of hashing one).
+  static uint64_t tail_bytes(const char* p, size_t n) {
+    uint64_t tail = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    unsigned shift = 0;
+    if (n & 4) {
+      uint32_t v;
+      std::memcpy(&v, p, 4);
+      tail = v;
+      p += 4;
+      shift = 32;
+    }
+    if (n & 2) {
+      uint16_t v;
+      std::memcpy(&v, p, 2);
+      tail |= uint64_t{v} << shift;
+      p += 2;
+      shift += 16;
+    }
+    if (n & 1) tail |= uint64_t{static_cast<unsigned char>(*p)} << shift;
+#else
+    for (size_t i = 0; i < n; ++i) tail |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+#endif
+    return tail;
+  }
 
   static uint64_t hash(std::string_view s) {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
@@ -327,14 +365,26 @@ class KeyRules {
       h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
       h ^= h >> 31;
     }
-    uint64_t tail = 0;
-    for (size_t shift = 0; i < s.size(); ++i, shift += 8)
-      tail |= uint64_t{static_cast<unsigned char>(s[i])} << shift;
-    h = (h ^ tail) * 0x94D049BB133111EBull;
+    h = (h ^ tail_bytes(s.data() + i, s.size() - i)) * 0x94D049BB133111EBull;
     return h ^ (h >> 29);
   }
 
-  // The index of `key`'s entry, classified on first sight; kUncached past kMaxCached keys.
+  // Whether two keys of the same size are equal, eight bytes at a time (inline: a call to
+  // memcmp per lookup cost more than comparing).
+  static bool same_bytes(const char* a, const char* b, size_t n) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t x, y;
+      std::memcpy(&x, a + i, 8);
+      std::memcpy(&y, b + i, 8);
+      if (x != y) return false;
+    }
+    return tail_bytes(a + i, n - i) == tail_bytes(b + i, n - i);
+  }
+
+ public:
+  // The index of `key`'s entry, classified on first sight; kUncached past kMaxCached keys
+  // (a key not interned by then never is: equal keys get equal answers).
   uint32_t intern(std::string_view key) {
     if (slots_.empty()) slots_.assign(256, Slot{});
     const uint64_t h = hash(key);
@@ -343,12 +393,13 @@ class KeyRules {
       Slot& slot = slots_[i];
       if (slot.index == kUncached) break;
       if (slot.hash == h && keys_[slot.index].size() == key.size() &&
-          std::memcmp(keys_[slot.index].data(), key.data(), key.size()) == 0)
+          same_bytes(keys_[slot.index].data(), key.data(), key.size()))
         return slot.index;
     }
     if (entries_.size() >= kMaxCached) return kUncached;
     keys_.emplace_back(key);
     entries_.push_back(classify(key));
+    next_.push_back(kUncached);
     const uint32_t index = static_cast<uint32_t>(entries_.size() - 1);
     if (2 * entries_.size() > slots_.size()) {  // at most half full: short probes
       std::vector<Slot> old(2 * slots_.size(), Slot{});
@@ -360,6 +411,26 @@ class KeyRules {
     return index;
   }
 
+  size_t size() const {
+    return entries_.size();
+  }
+
+  // intern() for the key after `previous` (an index, or kUncached) in an object: objects of
+  // one kind repeat their keys in the same order, so the key that followed `previous` last
+  // time is compared first, without hashing.
+  uint32_t intern_after(uint32_t previous, std::string_view key) {
+    if (previous != kUncached) {
+      const uint32_t guess = next_[previous];
+      if (guess != kUncached && keys_[guess].size() == key.size() &&
+          same_bytes(keys_[guess].data(), key.data(), key.size()))
+        return guess;
+    }
+    const uint32_t index = intern(key);
+    if (previous != kUncached && index != kUncached) next_[previous] = index;
+    return index;
+  }
+
+ private:
   struct Slot {
     uint64_t hash = 0;
     uint32_t index = kUncached;
@@ -374,8 +445,49 @@ class KeyRules {
   std::vector<Name> names_;        // every rule's names, rule by rule
   std::vector<std::string> keys_;  // by entry index
   std::vector<Entry> entries_;
+  std::vector<uint32_t> next_;  // by entry index: the key that followed it last (intern_after)
   std::vector<Slot> slots_;
   std::unordered_map<uint64_t, const KeyRule*> by_pair_;  // (parent, key) entry indexes
+};
+
+// Duplicate keys by interned key index (KeyRules::intern): each index remembers the open object
+// that has it, and an inner object's claims are undone when it closes. So checking a key is
+// one load, not a comparison with each sibling's bytes.
+class SeenKeys {
+ public:
+  // Opens an object; the mark closes it.
+  size_t open() {
+    objects_.push_back(++last_object_);
+    return undo_.size();
+  }
+  void close(size_t mark) {
+    for (; undo_.size() > mark; undo_.pop_back()) owner_[undo_.back().key] = undo_.back().owner;
+    objects_.pop_back();
+  }
+  // Closes whatever a failed scrub left open: every key's owner is then none again.
+  void reset() {
+    if (!objects_.empty()) close(0);
+    objects_.clear();
+  }
+  // False when the innermost open object has `key` already.
+  bool insert(uint32_t key) {
+    if (key >= owner_.size()) owner_.resize(key + 1, 0);
+    uint64_t& owner = owner_[key];
+    if (owner == objects_.back()) return false;
+    undo_.push_back({key, owner});
+    owner = objects_.back();
+    return true;
+  }
+
+ private:
+  struct Undo {
+    uint32_t key;
+    uint64_t owner;
+  };
+  std::vector<uint64_t> owner_;  // by key index: the object that has the key (0: none)
+  std::vector<Undo> undo_;
+  std::vector<uint64_t> objects_;  // the open objects, innermost last
+  uint64_t last_object_ = 0;
 };
 
 // Scrubs an event in one pass over its JSON text: reads it with json::Reader and writes the
@@ -385,19 +497,28 @@ class KeyRules {
 class Scrubber {
  public:
   Scrubber(const ScrubProfile& profile, const std::string& hash_key, json::Reader& reader,
-           ScrubbedEvent& out)
-      : profile_(profile), hash_key_(hash_key), reader_(reader), out_(out), rules_(profile) {
+           ScrubbedEvent& out, KeyRules& rules, SeenKeys& seen)
+      : profile_(profile),
+        hash_key_(hash_key),
+        reader_(reader),
+        out_(out),
+        rules_(rules),
+        seen_(seen) {
     // Sized once: `parent` views keys held here while deeper steps are written.
     path_.resize(masks::kMaxPayloadDepth + 3);
   }
 
   // Scrubs the one value of the text into out.event_json.
-  bool run() {
+  // With `end`, the value is the first of the text and where it ends goes there; what
+  // follows is not read.
+  bool run(size_t* end = nullptr) {
     std::string& w = out_.event_json;
     w.reserve(reader_.text().size());
     reader_.skip_space();
     if (!value(w, 1, "")) return false;
-    return reader_.end();
+    if (end == nullptr) return reader_.end();
+    *end = reader_.pos();
+    return true;
   }
 
   // The error that stopped run(): the reader's, or the scrubber's own.
@@ -462,7 +583,12 @@ class Scrubber {
     std::string_view raw;
     bool is_float;
     if (!reader_.number(raw, is_float)) return false;
-    if (is_float && (raw.size() > 300 || raw.find_first_of("eE") != std::string_view::npos)) {
+    // Only an exponent (or a very long number) can leave a double's range; looked for with a
+    // loop (find_first_of calls memchr for every character).
+    bool exponent = false;
+    if (is_float)
+      for (char c : raw) exponent = exponent || c == 'e' || c == 'E';
+    if (is_float && (raw.size() > 300 || exponent)) {
       const std::string text(raw);
       if (!std::isfinite(std::strtod(text.c_str(), nullptr)))
         return fail("the event is not valid JSON: a number is out of range", ErrorKind::json);
@@ -599,15 +725,28 @@ class Scrubber {
     bool empty;
     reader_.open('}', empty);
     const size_t mark = keys_.open();
+    const size_t seen_mark = seen_.open();
+    uint32_t previous = KeyRules::kUncached;  // the last key's index
     bool first = true;
     for (bool more = !empty; more;) {
       Step& s = step(depth + 1);
       s.is_index = false;
       bool escaped;
       std::string_view k;
-      if (!member_key(mark, s.key, escaped, k)) return false;
+      // The key, interned once for both the duplicate check and its rule.
+      reader_.skip_space();
+      const size_t key_offset = reader_.pos();
+      if (!reader_.key(k, scratch_, escaped)) return false;
+      const uint32_t index = rules_.intern_after(previous, k);
+      previous = index;
+      // Keys past the intern table's size are compared as before (they equal no interned key).
+      const bool fresh =
+          index != KeyRules::kUncached ? seen_.insert(index) : keys_.insert(mark, k, !escaped);
+      if (!fresh) return reader_.duplicate_key(key_offset, k);
+      s.key.assign(k.data(), k.size());
+      if (!reader_.colon()) return false;
       const std::string& key = s.key;
-      const KeyRule* rule = rules_.find(key, depth >= 2 ? parent_key(depth) : "");
+      const KeyRule* rule = rules_.find(index, key, depth >= 2 ? parent_key(depth) : "");
       if (rule && rule->method == Method::remove) {
         discard_.clear();
         if (!copy(discard_, depth + 1)) return false;
@@ -624,6 +763,7 @@ class Scrubber {
       }
       if (!reader_.after_member(more)) return false;
     }
+    seen_.close(seen_mark);
     keys_.close(mark);
     w += '}';
     return true;
@@ -945,8 +1085,9 @@ class Scrubber {
   const std::string& hash_key_;
   json::Reader& reader_;
   ScrubbedEvent& out_;
-  KeyRules rules_;
-  json::KeyTracker keys_;
+  KeyRules& rules_;
+  json::KeyTracker keys_;  // keys of objects copied whole, and keys too many to intern
+  SeenKeys& seen_;         // interned keys of scrubbed objects
   std::vector<Step> path_;
   std::string scratch_;  // decoded strings with escapes
   std::string text_;     // a scrubbed string
@@ -954,12 +1095,36 @@ class Scrubber {
   std::optional<Error> own_error_;
 };
 
+// What a thread keeps from one scrub call to the next with the same profile: the keys met and
+// their rules (classifying each distinct key against every rule name was most of a small
+// event's time) and the duplicate-key table. Another profile (another bundle, a reload) starts
+// afresh, and so does a key table half full, so memory stays bounded and new keys are
+// interned.
+struct ThreadScrubState {
+  uint64_t profile = 0;  // the InstanceId the rules were built from
+  std::unique_ptr<KeyRules> rules;
+  SeenKeys seen;
+};
+
+ThreadScrubState& thread_scrub_state(const ScrubProfile& profile) {
+  thread_local ThreadScrubState state;
+  if (!state.rules || state.profile != profile.instance.value() ||
+      state.rules->size() > KeyRules::kMaxCached / 2) {
+    state.rules = std::make_unique<KeyRules>(profile);
+    state.profile = profile.instance.value();
+  }
+  state.seen.reset();
+  return state;
+}
+
 }  // namespace
 
 namespace telemetry {
 
-Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_json,
-                                  std::string_view profile, bool utf8_checked) {
+namespace {
+
+Result<ScrubbedEvent> scrub(const Bundle& bundle, std::string_view event_json,
+                            std::string_view profile, bool utf8_checked, size_t* end) {
   const auto& data = bundle.data();
   auto fail = [](std::string message) {
     Error err;
@@ -983,9 +1148,22 @@ Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_j
   }
   ScrubbedEvent out;
   json::Reader reader(event_json);
-  Scrubber scrubber(it->second, data.scrub_hash_key, reader, out);
-  if (!scrubber.run()) return scrubber.error();
+  ThreadScrubState& state = thread_scrub_state(it->second);
+  Scrubber scrubber(it->second, data.scrub_hash_key, reader, out, *state.rules, state.seen);
+  if (!scrubber.run(end)) return scrubber.error();
   return out;
+}
+
+}  // namespace
+
+Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_json,
+                                  std::string_view profile, bool utf8_checked) {
+  return scrub(bundle, event_json, profile, utf8_checked, nullptr);
+}
+
+Result<ScrubbedEvent> scrub_leading_event(const Bundle& bundle, std::string_view text,
+                                          std::string_view profile, size_t& end) {
+  return scrub(bundle, text, profile, true, &end);
 }
 
 }  // namespace telemetry
@@ -995,18 +1173,19 @@ Result<ScrubbedEvent> scrub_telemetry(const Bundle& bundle, std::string_view eve
   return telemetry::scrub_event(bundle, event_json, profile, false);
 }
 
-std::string ScrubbedEvent::to_json() const {
+namespace telemetry {
+
+void append_json(const ScrubbedEvent& event, std::string& out, size_t then) {
   // event_json is already compact JSON text: spliced in, never read again, into a buffer
   // sized once (growing it would copy a large event again).
-  size_t size = 64 + event_json.size();
-  for (const auto* list : {&removed, &replaced})
+  size_t size = 64 + event.event_json.size() + then;
+  for (const auto* list : {&event.removed, &event.replaced})
     for (const auto& pointer : *list) size += pointer.size() + 3;
-  std::string out;
-  out.reserve(size);
+  out.reserve(out.size() + size);
   out += "{\"event\":";
-  out += event_json;
-  for (const auto* list : {&removed, &replaced}) {
-    out += list == &removed ? ",\"removed\":[" : ",\"replaced\":[";
+  out += event.event_json;
+  for (const auto* list : {&event.removed, &event.replaced}) {
+    out += list == &event.removed ? ",\"removed\":[" : ",\"replaced\":[";
     for (size_t i = 0; i < list->size(); ++i) {
       if (i) out += ',';
       json::append_quoted(out, (*list)[i]);
@@ -1014,6 +1193,13 @@ std::string ScrubbedEvent::to_json() const {
     out += ']';
   }
   out += '}';
+}
+
+}  // namespace telemetry
+
+std::string ScrubbedEvent::to_json() const {
+  std::string out;
+  telemetry::append_json(*this, out);
   return out;
 }
 

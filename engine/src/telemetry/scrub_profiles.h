@@ -10,6 +10,7 @@
 // strings; a string with percent-escapes is also scrubbed decoded (see scrub_profiles.cpp).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,7 +35,25 @@ struct DetectorRule {
   Method method = Method::replace;
 };
 
+// A number no other object of its program gets, not even a copy: lets a per-thread cache know
+// the very object it was built from (an address can be reused, a number is not).
+class InstanceId {
+ public:
+  InstanceId() : value_(next()) {}
+  InstanceId(const InstanceId&) : value_(next()) {}
+  InstanceId& operator=(const InstanceId&) {
+    value_ = next();
+    return *this;
+  }
+  uint64_t value() const { return value_; }
+
+ private:
+  static uint64_t next();
+  uint64_t value_;
+};
+
 struct ScrubProfile {
+  InstanceId instance;  // for the scrubber's per-thread key cache
   std::string name;
   std::string replacement = "[Filtered]";
   std::vector<KeyRule> keys;
@@ -46,6 +65,16 @@ struct ScrubProfile {
 // callers that have checked that the text is UTF-8 already (`utf8_checked`).
 Result<ScrubbedEvent> scrub_event(const Bundle& bundle, std::string_view event_json,
                                   std::string_view profile, bool utf8_checked);
+
+// scrub_event() of the value that starts `text` (UTF-8, checked by the caller), which goes on
+// with more of a larger document: `end` is set to where the value ends; what follows is not
+// read. For a caller that reads the rest itself (the domain call: the event, then the call).
+Result<ScrubbedEvent> scrub_leading_event(const Bundle& bundle, std::string_view text,
+                                          std::string_view profile, size_t& end);
+
+// ScrubbedEvent::to_json()'s text appended to `out`, whose capacity is made enough for it and
+// `then` bytes more: a caller that wraps it in an answer copies the scrubbed event once.
+void append_json(const ScrubbedEvent& event, std::string& out, size_t then = 0);
 
 // Lower case, with '-' and ' ' as '_' and camelCase humps split by '_', so "Set-Cookie"
 // matches "set_cookie", "firstName" "first_name" and "APIKey" "api_key".

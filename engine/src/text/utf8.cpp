@@ -7,7 +7,15 @@ namespace cordon::text {
 bool is_valid_utf8(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
-    // Eight ASCII bytes at a time: most text is ASCII.
+    // Thirty-two, then eight ASCII bytes at a time: most text is ASCII.
+    if (i + 32 <= text.size()) {
+      uint64_t words[4];
+      std::memcpy(words, text.data() + i, 32);
+      if (((words[0] | words[1] | words[2] | words[3]) & 0x8080808080808080ull) == 0) {
+        i += 32;
+        continue;
+      }
+    }
     if (i + 8 <= text.size()) {
       uint64_t word;
       std::memcpy(&word, text.data() + i, 8);
