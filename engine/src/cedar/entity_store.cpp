@@ -16,12 +16,12 @@ bool uid_equal(const cedar::EntityUid* a, const cedar::EntityUid* b) {
 }  // namespace
 
 bool AncestorSet::contains(const cedar::EntityUid& uid) const {
-  auto at = std::lower_bound(sorted_.begin(), sorted_.end(), &uid, uid_less);
-  return at != sorted_.end() && **at == uid;
+  auto at = std::lower_bound(data_, data_ + size_, &uid, uid_less);
+  return at != data_ + size_ && **at == uid;
 }
 
 bool AncestorSet::operator==(const AncestorSet& o) const {
-  return std::equal(sorted_.begin(), sorted_.end(), o.sorted_.begin(), o.sorted_.end(), uid_equal);
+  return std::equal(data_, data_ + size_, o.data_, o.data_ + o.size_, uid_equal);
 }
 
 uint32_t EntityStore::index_of(const cedar::EntityUid& uid) const {
@@ -72,14 +72,44 @@ void EntityStore::insert_or_assign(Entity entity) {
   file_last();
 }
 
+namespace {
+
+// The walk's scratch, kept from one store to the next: most calls' stores are small, and
+// three allocations each were a noticeable part of building them.
+struct ClosingScratch {
+  std::vector<uint8_t> state;
+  struct Step {
+    uint32_t entity;
+    uint32_t next_parent;
+  };
+  std::vector<Step> path;
+  // Each parent met on the path, in order: its entity in this store (own) or in a base
+  // store, or none. A finished entity's parents are the last `parents.size()` of them.
+  struct Parent {
+    const Entity* entity;
+    bool own;
+  };
+  std::vector<Parent> parents;
+};
+
+ClosingScratch& closing_scratch() {
+  thread_local ClosingScratch scratch;
+  return scratch;
+}
+
+}  // namespace
+
 std::optional<cedar::EntityUid> EntityStore::compute_ancestors() {
-  std::vector<uint8_t> state(entities_.size(), unvisited);
+  ancestor_pool_.clear();
+  std::vector<uint8_t>& state = closing_scratch().state;
+  state.assign(entities_.size(), unvisited);
   return close(state);
 }
 
 std::optional<cedar::EntityUid> EntityStore::compute_ancestors_of(
     const std::vector<cedar::EntityUid>& uids) {
-  std::vector<uint8_t> state(entities_.size(), done);
+  std::vector<uint8_t>& state = closing_scratch().state;
+  state.assign(entities_.size(), done);
   for (const auto& uid : uids)
     if (uint32_t at = index_of(uid); at != kNone) state[at] = unvisited;
   return close(state);
@@ -88,56 +118,74 @@ std::optional<cedar::EntityUid> EntityStore::compute_ancestors_of(
 std::optional<cedar::EntityUid> EntityStore::close(std::vector<uint8_t>& state) {
   // Each entity's ancestors are its parents and their ancestors, so every set is built
   // once from sets already built: a depth-first walk (an explicit stack, so that deep
-  // hierarchies cannot overflow the call stack) finishes a parent before its child takes
-  // the parent's set. Meeting an entity still on the walk's path is a cycle.
-  struct Step {
-    uint32_t entity;
-    uint32_t next_parent;
+  // hierarchies cannot overflow the call stack) finishes the parents before the child.
+  // Meeting an entity still on the walk's path is a cycle.
+  ClosingScratch& scratch = closing_scratch();
+  scratch.path.clear();
+  scratch.parents.clear();
+  std::optional<cedar::EntityUid> cycle;
+  auto& pool = ancestor_pool_;
+  // A finished entity's set: its parents and their sets, sorted, at the pool's end.
+  auto finish = [&](Entity& entity) {
+    const ClosingScratch::Parent* parents =
+        scratch.parents.data() + scratch.parents.size() - entity.parents.size();
+    size_t needed = entity.parents.size();
+    for (size_t i = 0; i < entity.parents.size(); ++i)
+      if (parents[i].entity) needed += parents[i].entity->ancestors.size_;
+    pool.reserve(pool.size() + needed);  // so that copying from the pool cannot move it
+    const size_t start = pool.size();
+    for (size_t i = 0; i < entity.parents.size(); ++i) {
+      pool.push_back(&entity.parents[i]);
+      if (const Entity* parent = parents[i].entity) {
+        const AncestorSet& set = parent->ancestors;
+        auto from = parents[i].own ? pool.data() + set.offset_ : set.data_;
+        pool.insert(pool.end(), from, from + set.size_);
+      }
+    }
+    std::sort(pool.begin() + start, pool.end(), uid_less);
+    pool.erase(std::unique(pool.begin() + start, pool.end(), uid_equal), pool.end());
+    entity.ancestors.offset_ = static_cast<uint32_t>(start);
+    entity.ancestors.size_ = static_cast<uint32_t>(pool.size() - start);
+    scratch.parents.resize(scratch.parents.size() - entity.parents.size());
   };
-  std::vector<Step> path;
-  // A parent's share of its child's set: the parent itself and its ancestors.
-  auto take = [](AncestorSet& child, const cedar::EntityUid& parent, const Entity* known) {
-    child.sorted_.push_back(&parent);
-    if (known)
-      child.sorted_.insert(child.sorted_.end(), known->ancestors.sorted_.begin(),
-                           known->ancestors.sorted_.end());
-  };
-  for (uint32_t first = 0; first < entities_.size(); ++first) {
+  for (uint32_t first = 0; first < entities_.size() && !cycle; ++first) {
     if (state[first] != unvisited) continue;
     state[first] = on_path;
-    entities_[first].ancestors.sorted_.clear();
-    path.push_back({first, 0});
-    while (!path.empty()) {
-      Entity& entity = entities_[path.back().entity];
-      uint32_t& next = path.back().next_parent;
-      if (next < entity.parents.size()) {
-        const cedar::EntityUid& parent_uid = entity.parents[next++];
+    scratch.path.push_back({first, 0});
+    while (!scratch.path.empty()) {
+      auto& step = scratch.path.back();
+      Entity& entity = entities_[step.entity];
+      if (step.next_parent < entity.parents.size()) {
+        const cedar::EntityUid& parent_uid = entity.parents[step.next_parent++];
         uint32_t parent = index_of(parent_uid);
         if (parent == kNone) {
-          take(entity.ancestors, parent_uid, base ? base->find(parent_uid) : nullptr);
-        } else if (state[parent] == done) {
-          take(entity.ancestors, parent_uid, &entities_[parent]);
-        } else if (state[parent] == on_path) {
-          return entities_[parent].uid;
-        } else {  // the parent's set first; the child takes it when the parent is done
+          scratch.parents.push_back({base ? base->find(parent_uid) : nullptr, false});
+          continue;
+        }
+        scratch.parents.push_back({&entities_[parent], true});
+        if (state[parent] == on_path) {
+          cycle = entities_[parent].uid;
+          break;
+        }
+        if (state[parent] == unvisited) {
           state[parent] = on_path;
-          entities_[parent].ancestors.sorted_.clear();
-          path.push_back({parent, 0});
+          scratch.path.push_back({parent, 0});
         }
         continue;
       }
-      auto& sorted = entity.ancestors.sorted_;
-      std::sort(sorted.begin(), sorted.end(), uid_less);
-      sorted.erase(std::unique(sorted.begin(), sorted.end(), uid_equal), sorted.end());
-      state[path.back().entity] = done;
-      path.pop_back();
-      if (!path.empty()) {
-        Entity& child = entities_[path.back().entity];
-        take(child.ancestors, child.parents[path.back().next_parent - 1], &entity);
-      }
+      finish(entity);
+      state[step.entity] = done;
+      scratch.path.pop_back();
     }
   }
-  return std::nullopt;
+  // The spans' addresses, now that the pool is complete (an entity left unfinished by a
+  // cycle has whatever span it had; the store is refused then).
+  for (uint32_t i = 0; i < entities_.size(); ++i) {
+    AncestorSet& set = entities_[i].ancestors;
+    if (state[i] != done) set.offset_ = set.size_ = 0;
+    set.data_ = pool.data() + set.offset_;
+  }
+  return cycle;
 }
 
 }  // namespace cordon::detail

@@ -18,8 +18,9 @@
 
 namespace cordon::detail {
 
-// An entity's ancestors: uids sorted by value, each once. The pointers address uids in
-// `parents` lists of this store or of its base, which never change once the store is built.
+// An entity's ancestors: uids sorted by value, each once, as a span of the store's pool of
+// ancestor lists (one allocation for all of them). The pointers address uids in `parents`
+// lists of this store or of its base, which never change once the store is built.
 class AncestorSet {
  public:
   class const_iterator {
@@ -41,15 +42,17 @@ class AncestorSet {
   };
 
   bool contains(const cedar::EntityUid& uid) const;
-  size_t size() const { return sorted_.size(); }
-  bool empty() const { return sorted_.empty(); }
-  const_iterator begin() const { return const_iterator(sorted_.data()); }
-  const_iterator end() const { return const_iterator(sorted_.data() + sorted_.size()); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const_iterator begin() const { return const_iterator(data_); }
+  const_iterator end() const { return const_iterator(data_ + size_); }
   bool operator==(const AncestorSet& o) const;  // the same uids
 
  private:
   friend struct EntityStore;
-  std::vector<const cedar::EntityUid*> sorted_;
+  const cedar::EntityUid* const* data_ = nullptr;
+  uint32_t offset_ = 0;  // in the pool, while the store computes the sets
+  uint32_t size_ = 0;
 };
 
 struct Entity {
@@ -126,6 +129,7 @@ struct EntityStore {
 
   std::deque<Entity> entities_;
   std::vector<Slot> slots_;  // a power of two of them, at most half in use
+  std::vector<const cedar::EntityUid*> ancestor_pool_;  // every AncestorSet's span
 };
 
 }  // namespace cordon::detail
