@@ -61,7 +61,9 @@ std::string success_answer(const Response& response) {
   // a DOM cost more than most decisions. A string that is not UTF-8 (a message cut inside a
   // character) takes the DOM, which replaces its bad bytes.
   if (all_utf8(response)) {
-    std::string out = R"({"type":"success","response":{"decision":")";
+    std::string out;
+    out.reserve(128 + 16 * response.reason.size());  // most answers in one allocation
+    out = R"({"type":"success","response":{"decision":")";
     out += response.decision == Decision::allow ? "allow" : "deny";
     out += R"(","diagnostics":{"reason":[)";
     for (size_t i = 0; i < response.reason.size(); ++i) {

@@ -123,7 +123,9 @@ std::optional<std::string> PolicyStore::answer_plain_call(std::string_view call_
   cedar::DirectCall call;
   if (!cedar::read_stateful_call_direct(call_json, call)) return std::nullopt;
   PolicySet policies;
-  Entities entities;
+  // The call's own entities, else the preparsed ones it names (taken under the lock).
+  std::optional<Entities> entities;
+  if (call.entities) entities.emplace(std::move(call.entities));
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto set = sets_.find(call.policy_set_id);
@@ -135,8 +137,8 @@ std::optional<std::string> PolicyStore::answer_plain_call(std::string_view call_
       entities = named->second;
     }
   }
-  if (call.entities) entities = Entities(std::move(call.entities));
-  return cedar::success_answer(is_authorized(Request(std::move(call.request)), policies, entities));
+  return cedar::success_answer(
+      is_authorized(Request(std::move(call.request)), policies, *entities));
 }
 
 std::string PolicyStore::stateful_is_authorized(std::string_view call_json) const {
