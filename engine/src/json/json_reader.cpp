@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstring>
 
+#include "text/swar.h"
 #include "text/utf8.h"
 
 namespace cordon::json {
@@ -24,35 +25,11 @@ bool is_digit(char c) {
 }  // namespace
 
 size_t plain_run_end(std::string_view s, size_t from) {
-  // Eight bytes at a time: a byte below 0x20, a quote or a backslash sets its high bit in
-  // `hit` (the lowest such byte exactly; borrows only reach higher ones).
-  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  size_t i = from;
-  while (i + 8 <= s.size()) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    const uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
-    const uint64_t hit =
-        ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
-    if (hit & highs) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-      // The lowest flagged byte is the first in memory (every string ends here: a byte loop
-      // cost more than the eight-byte steps on short strings).
-      return i + static_cast<size_t>(__builtin_ctzll(hit & highs) >> 3);
-#else
-      for (;; ++i) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c < 0x20 || c == '"' || c == '\\') return i;
-      }
-#endif
-    }
-    i += 8;
-  }
-  for (; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == '"' || c == '\\') return i;
-  }
-  return s.size();
+  using namespace text::swar;
+  return find_first(
+      s, from,
+      [](uint64_t w) { return bytes_below(w, 0x20) | bytes_equal(w, '"') | bytes_equal(w, '\\'); },
+      [](unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; });
 }
 
 void append_quoted(std::string& out, std::string_view s) {
@@ -344,26 +321,14 @@ namespace {
 // Offset of the first `"`, `{`, `}`, `[` or `]` of `s` from `from`, or s.size(); eight bytes at
 // a time (`[` and `]` are `{` and `}` without bit 5, and no other byte is).
 size_t structural_end(std::string_view s, size_t from) {
-  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  size_t i = from;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  for (; i + 8 <= s.size(); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    const uint64_t quote = w ^ (ones * '"');
-    const uint64_t folded = w | (ones * 0x20);
-    const uint64_t open = folded ^ (ones * '{'), close = folded ^ (ones * '}');
-    // The lowest flagged byte is exact (borrows only reach higher ones).
-    const uint64_t hit =
-        ((quote - ones) & ~quote) | ((open - ones) & ~open) | ((close - ones) & ~close);
-    if (hit & highs) return i + static_cast<size_t>(__builtin_ctzll(hit & highs) >> 3);
-  }
-#endif
-  for (; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c == '"' || c == '{' || c == '}' || c == '[' || c == ']') return i;
-  }
-  return s.size();
+  using namespace text::swar;
+  return find_first(
+      s, from,
+      [](uint64_t w) {
+        const uint64_t folded = w | (kOnes * 0x20);  // `[` and `]` as `{` and `}`
+        return bytes_equal(w, '"') | bytes_equal(folded, '{') | bytes_equal(folded, '}');
+      },
+      [](unsigned char c) { return c == '"' || c == '{' || c == '}' || c == '[' || c == ']'; });
 }
 
 }  // namespace

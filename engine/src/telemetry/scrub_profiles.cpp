@@ -16,6 +16,7 @@
 #include "json/json_reader.h"
 #include "masks/field_masks.h"
 #include "masks/json_path.h"
+#include "text/swar.h"
 #include "text/utf8.h"
 
 namespace cordon {
@@ -991,20 +992,10 @@ class Scrubber {
   // The first `=` or `:` at or after `from`, or text.size(); eight bytes at a time (URLs
   // and query strings are long, their separators few).
   static size_t find_separator(std::string_view text, size_t from) {
-    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    size_t i = from;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    for (; i + 8 <= text.size(); i += 8) {
-      uint64_t w;
-      std::memcpy(&w, text.data() + i, 8);
-      const uint64_t equals = w ^ (ones * '='), colon = w ^ (ones * ':');
-      // The lowest flagged byte is exact (borrows only reach higher ones).
-      const uint64_t hit = (((equals - ones) & ~equals) | ((colon - ones) & ~colon)) & highs;
-      if (hit != 0) return i + static_cast<size_t>(__builtin_ctzll(hit) >> 3);
-    }
-#endif
-    while (i < text.size() && text[i] != '=' && text[i] != ':') ++i;
-    return i;
+    using namespace text::swar;
+    return find_first(
+        text, from, [](uint64_t w) { return bytes_equal(w, '=') | bytes_equal(w, ':'); },
+        [](unsigned char c) { return c == '=' || c == ':'; });
   }
 
   // Rewrites `name=value` pairs in `in`; the text is copied into `out` at the first one.
