@@ -173,4 +173,25 @@ TEST(EntityStore, ReclosingSomeEntitiesKeepsTheOthers) {
             (std::set<EntityUid>{{"Action", "group"}}));
 }
 
+TEST(EntityStore, ReplacingAnEntityKeepsTheSetsThatPointIntoIt) {
+  EntityStore store;
+  Entity parent;
+  parent.uid = {"G", "parent"};
+  parent.parents = {{"G", "a-grandparent-with-a-long-id"}};
+  store.insert_or_assign(std::move(parent));
+  Entity child;
+  child.uid = {"U", "child"};
+  child.parents = {{"G", "parent"}};
+  store.insert_or_assign(std::move(child));
+  ASSERT_FALSE(store.compute_ancestors().has_value());
+  Entity replacement;
+  replacement.uid = {"G", "parent"};
+  store.insert_or_assign(std::move(replacement));
+  EXPECT_EQ(store.size(), 2u);
+  EXPECT_TRUE(store.find({"G", "parent"})->parents.empty());
+  // The child's set was computed before and still names the old grandparent.
+  EXPECT_EQ(as_set(store.find({"U", "child"})->ancestors),
+            (std::set<EntityUid>{{"G", "parent"}, {"G", "a-grandparent-with-a-long-id"}}));
+}
+
 }  // namespace

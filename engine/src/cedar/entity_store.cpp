@@ -65,6 +65,9 @@ const Entity* EntityStore::file_last() {
 
 void EntityStore::insert_or_assign(Entity entity) {
   if (uint32_t existing = index_of(entity.uid); existing != kNone) {
+    // Other entities' ancestor sets may point into the replaced entity's parents: the list
+    // is kept (a moved vector keeps its elements where they are).
+    retired_parents_.push_back(std::move(entities_[existing].parents));
     entities_[existing] = std::move(entity);
     return;
   }
@@ -90,6 +93,14 @@ struct ClosingScratch {
     bool own;
   };
   std::vector<Parent> parents;
+
+  // A server's threads keep the scratch of small stores, not of the largest ever closed.
+  void trim() {
+    constexpr size_t kKept = 4096;
+    if (state.capacity() > kKept) state = {};
+    if (path.capacity() > kKept) path = {};
+    if (parents.capacity() > kKept) parents = {};
+  }
 };
 
 ClosingScratch& closing_scratch() {
@@ -185,6 +196,7 @@ std::optional<cedar::EntityUid> EntityStore::close(std::vector<uint8_t>& state) 
     if (state[i] != done) set.offset_ = set.size_ = 0;
     set.data_ = pool.data() + set.offset_;
   }
+  scratch.trim();
   return cycle;
 }
 

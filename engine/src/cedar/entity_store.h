@@ -95,7 +95,8 @@ struct EntityStore {
   const Entity& last() const { return entities_.back(); }
   void drop_last() { entities_.pop_back(); }
 
-  // Adds the entity, replacing the one with its uid if there is one.
+  // Adds the entity, replacing the one with its uid if there is one. Ancestor sets
+  // computed before stay valid; they are not recomputed.
   void insert_or_assign(Entity entity);
 
   // Fills every entity's ancestors from the parents. Returns an entity on a cycle
@@ -129,7 +130,8 @@ struct EntityStore {
 
   std::deque<Entity> entities_;
   std::vector<Slot> slots_;  // a power of two of them, at most half in use
-  std::vector<const cedar::EntityUid*> ancestor_pool_;  // every AncestorSet's span
+  std::vector<const cedar::EntityUid*> ancestor_pool_;          // every AncestorSet's span
+  std::vector<std::vector<cedar::EntityUid>> retired_parents_;  // see insert_or_assign
 };
 
 }  // namespace cordon::detail
