@@ -122,7 +122,8 @@ std::string PolicyStore::preparse_policy_set(std::string_view id, std::string_vi
 std::optional<std::string> PolicyStore::answer_plain_call(std::string_view call_json) const {
   cedar::DirectCall call;
   if (!cedar::read_stateful_call_direct(call_json, call)) return std::nullopt;
-  PolicySet policies;
+  // Filled below: a default PolicySet or Entities would allocate an empty one to discard.
+  std::optional<PolicySet> policies;
   // The call's own entities, else the preparsed ones it names (taken under the lock).
   std::optional<Entities> entities;
   if (call.entities) entities.emplace(std::move(call.entities));
@@ -130,15 +131,15 @@ std::optional<std::string> PolicyStore::answer_plain_call(std::string_view call_
     std::lock_guard<std::mutex> lock(mutex_);
     auto set = sets_.find(call.policy_set_id);
     if (set == sets_.end()) return std::nullopt;
-    policies = set->second;
+    policies.emplace(set->second);
     if (call.entities_id) {
       auto named = entities_.find(*call.entities_id);
       if (named == entities_.end()) return std::nullopt;
-      entities = named->second;
+      entities.emplace(named->second);
     }
   }
   return cedar::success_answer(
-      is_authorized(Request(std::move(call.request)), policies, *entities));
+      is_authorized(Request(std::move(call.request)), *policies, *entities));
 }
 
 std::string PolicyStore::stateful_is_authorized(std::string_view call_json) const {

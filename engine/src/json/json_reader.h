@@ -13,7 +13,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,8 +43,9 @@ class KeyTracker {
 
  private:
   std::vector<std::string_view> keys_;
-  // Copies of unstable keys, by the index of their view (a deque never moves its elements).
-  std::deque<std::pair<size_t, std::string>> owned_;
+  // Copies of unstable keys, by the index of their view (a list never moves its elements,
+  // and unlike libstdc++'s deque allocates nothing until used: every reader has one).
+  std::list<std::pair<size_t, std::string>> owned_;
   // Objects with many keys get a hash set (by mark), so that checking stays linear.
   std::vector<std::pair<size_t, std::unordered_set<std::string_view>>> large_;
 };
