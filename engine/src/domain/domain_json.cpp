@@ -345,10 +345,24 @@ Layout plain_layout(std::string_view call) {
   return layout;
 }
 
+// The scrub call's profile: the call has an event and names a declared profile. Both ways
+// of reading the call check it here, so that they accept exactly the same calls.
+Result<std::string> checked_scrub_profile(const Bundle& bundle, const LocatedJson& doc) {
+  if (!doc.root().contains("event")) return call_error(doc, "", "the call needs `event`");
+  auto profile = string_member(doc, "profile");
+  if (!profile) return profile.error();
+  if (bundle.data().scrub) {
+    if (auto error = check_declared(doc, "profile", *profile,
+                                    keys_of(bundle.data().scrub->profiles), "scrub profile"))
+      return *error;
+  }
+  return profile;
+}
+
 // The scrub call with its event read once, not twice. When the call's text shows where the
 // event starts and which profile it names (plain_layout), the event is scrubbed first, which
 // finds where it ends, and the call is read around it; otherwise the call is read first with
-// the event only delimited (LocatedJson::Reading::first_try), then the event is scrubbed.
+// the event only delimited (LocatedJson::parse_first_try), then the event is scrubbed.
 // Scrubbing reads the event as strictly as reading the call would (grammar, duplicate keys,
 // depth, 64-bit integers). Nothing on any failure: the answer is then the full read's, which
 // says which error comes first and where.
@@ -358,15 +372,13 @@ std::optional<std::string> scrub_telemetry_reading_event_once(const Bundle& bund
   const std::initializer_list<const char*> known = {"event", "profile"};
   const std::vector<std::string_view> raw = {"event"};
   std::optional<ScrubbedEvent> scrubbed;
-  std::string guessed;
   size_t event_end = 0;  // where the event scrubbed first ends
   Result<LocatedJson> doc = Error{};
   const Layout layout = plain_layout(call_json);
   if (layout.event != std::string_view::npos) {
-    guessed = std::string(layout.profile);
     size_t length = 0;
-    auto result =
-        telemetry::scrub_leading_event(bundle, call_json.substr(layout.event), guessed, length);
+    auto result = telemetry::scrub_leading_event(bundle, call_json.substr(layout.event),
+                                                 layout.profile, length);
     if (result) {
       scrubbed = std::move(*result);
       event_end = layout.event + length;
@@ -374,19 +386,13 @@ std::optional<std::string> scrub_telemetry_reading_event_once(const Bundle& bund
           LocatedJson::parse_first_try(call_json, "call", raw, layout.event, event_end), known);
     }
   }
-  if (!scrubbed)
-    doc = only_known_keys(
-        LocatedJson::parse(call_json, "call", raw, LocatedJson::Reading::first_try), known);
-  if (!doc || !doc->root().contains("event")) return std::nullopt;
-  auto profile = string_member(*doc, "profile");
+  if (!scrubbed) doc = only_known_keys(LocatedJson::parse_first_try(call_json, "call", raw), known);
+  if (!doc) return std::nullopt;
+  auto profile = checked_scrub_profile(bundle, *doc);
   if (!profile) return std::nullopt;
-  if (bundle.data().scrub &&
-      check_declared(*doc, "profile", *profile, keys_of(bundle.data().scrub->profiles),
-                     "scrub profile"))
-    return std::nullopt;
   const std::string_view event = *doc->raw("event");
   // The event scrubbed first must be the call's event, with the profile the call names.
-  if (scrubbed && (*profile != guessed || event.data() != call_json.data() + layout.event ||
+  if (scrubbed && (*profile != layout.profile || event.data() != call_json.data() + layout.event ||
                    event.size() != event_end - layout.event))
     scrubbed.reset();
   if (!scrubbed) {
@@ -410,15 +416,8 @@ std::string scrub_telemetry(const Bundle& bundle, std::string_view call_json) {
   // The event is scrubbed from its text in the call: never built as a DOM here.
   auto doc = parse_call(call_json, {"event", "profile"}, {"event"});
   if (!doc) return failure(doc.error());
-  if (!doc->root().contains("event"))
-    return failure(call_error(*doc, "", "the call needs `event`"));
-  auto profile = string_member(*doc, "profile");
+  auto profile = checked_scrub_profile(bundle, *doc);
   if (!profile) return failure(profile.error());
-  if (bundle.data().scrub) {
-    if (auto error = check_declared(*doc, "profile", *profile,
-                                    keys_of(bundle.data().scrub->profiles), "scrub profile"))
-      return failure(*error);
-  }
   auto result = telemetry::scrub_event(bundle, *doc->raw("event"), *profile, true);
   if (!result) return failure(result.error());
   return success_with("result", result->to_json());

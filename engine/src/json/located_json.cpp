@@ -172,15 +172,9 @@ class LocatedJsonParser {
 
 Result<LocatedJson> LocatedJson::parse(std::string_view text, std::string_view file_name,
                                        const std::vector<std::string_view>& raw_members) {
-  return parse(text, file_name, raw_members, Reading::full);
-}
-
-Result<LocatedJson> LocatedJson::parse(std::string_view text, std::string_view file_name,
-                                       const std::vector<std::string_view>& raw_members,
-                                       Reading reading) {
   LocatedJson doc;
   doc.file_ = std::string(file_name);
-  LocatedJsonParser parser(text, doc, raw_members, reading);
+  LocatedJsonParser parser(text, doc, raw_members, Reading::full);
   if (!parser.parse()) return parser.error();
   return doc;
 }

@@ -32,19 +32,17 @@ class LocatedJson {
   // built: each is null in root(), and raw() gives its text, a view into `text`.
   static Result<LocatedJson> parse(std::string_view text, std::string_view file_name,
                                    const std::vector<std::string_view>& raw_members);
-  // `first_try` reads raw members only as far as finding where they end (an object or array
+  // A first try reads raw members only as far as finding where they end (an object or array
   // by its strings and brackets, Reader::skip_value_unchecked) and records no positions
   // (errors about the document are unlocated): a quick read for a caller that reads the raw
-  // members strictly itself and, on any failure, parses again `full` for the error to report.
+  // members strictly itself and, on any failure, parses again in full for the error to
+  // report. When the caller has read one raw member's value already, a raw member whose value
+  // starts at offset `known_begin` is taken to end at `known_end`, without reading it.
   enum class Reading { full, first_try };
-  static Result<LocatedJson> parse(std::string_view text, std::string_view file_name,
-                                   const std::vector<std::string_view>& raw_members,
-                                   Reading reading);
-  // A first try whose caller has read one raw member's value already: a raw member whose
-  // value starts at offset `known_begin` is taken to end at `known_end`, without reading it.
   static Result<LocatedJson> parse_first_try(std::string_view text, std::string_view file_name,
                                              const std::vector<std::string_view>& raw_members,
-                                             size_t known_begin, size_t known_end);
+                                             size_t known_begin = std::string_view::npos,
+                                             size_t known_end = 0);
 
   std::optional<std::string_view> raw(std::string_view member) const;
 

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "text/swar.h"
+
 namespace cordon::telemetry {
 
 namespace {
@@ -653,6 +655,7 @@ const Tables& tables() {
 // `space - . ( )`), which ten digits in one run need: a bit per byte, 64 bytes at a time, and
 // shifted ANDs for ten ones in a row. Cheaper than following the runs byte by byte, whose
 // branches mispredict on hex ids and dates (digits and letters at random).
+static_assert(kPhoneRun == 1, "has_ten_phone_run_bytes shifts the flag into bit k");
 bool has_ten_phone_run_bytes(const Tables& t, const unsigned char* bytes, size_t n) {
   size_t carry = 0;  // the run of ones at the top of the previous 64 bytes
   for (size_t chunk = 0; chunk < n; chunk += 64) {
@@ -774,7 +777,7 @@ Prefilter prefilter(std::string_view text) {
   uint64_t wanted = (n >= kShortestBearer ? kBearerMask : 0) |
                     (n >= kShortestKeywordSecret ? kKeywordMask : 0) |
                     (n >= kShortestApiKey ? kApiKeyMask : 0);
-  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  constexpr uint64_t ones = text::swar::kOnes, highs = text::swar::kHighs;
   uint64_t letter_before = 0;  // the high bit of byte 0 set when a letter ends the last step
   // Word starts are written out a block at a time, then looked up: a loop over each step's
   // starts mispredicted its exit on most steps (words end anywhere). Eight bytes hold at most
@@ -793,30 +796,7 @@ Prefilter prefilter(std::string_view text) {
         w = __builtin_bswap64(w);  // byte k of the text in bits 8k..8k+7, as below
 #endif
       } else {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        // The text's last bytes, four, two and one at a time: a byte loop cost more on short
-        // strings, the most common.
-        const size_t rest = n - step;
-        size_t k = step;
-        unsigned shift = 0;
-        if (rest & 4) {
-          uint32_t v;
-          std::memcpy(&v, bytes + k, 4);
-          w = v;
-          k += 4;
-          shift = 32;
-        }
-        if (rest & 2) {
-          uint16_t v;
-          std::memcpy(&v, bytes + k, 2);
-          w |= uint64_t{v} << shift;
-          k += 2;
-          shift += 16;
-        }
-        if (rest & 1) w |= uint64_t{bytes[k]} << shift;
-#else
-        for (size_t k = step; k < n; ++k) w |= uint64_t{bytes[k]} << (8 * (k - step));
-#endif
+        w = text::swar::load_tail(reinterpret_cast<const char*>(bytes) + step, n - step);
       }
       const uint64_t folded = (w | ones * 0x20) & ~highs;
       const uint64_t letters =

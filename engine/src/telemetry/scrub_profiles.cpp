@@ -330,33 +330,6 @@ class KeyRules {
     return bits;
   }
 
-  // The last `n` (0 to 7) bytes at `p`, byte k in bits 8k..8k+7: four, two and one at a time
-  // (keys are short: a byte loop was most of hashing one).
-  static uint64_t tail_bytes(const char* p, size_t n) {
-    uint64_t tail = 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    unsigned shift = 0;
-    if (n & 4) {
-      uint32_t v;
-      std::memcpy(&v, p, 4);
-      tail = v;
-      p += 4;
-      shift = 32;
-    }
-    if (n & 2) {
-      uint16_t v;
-      std::memcpy(&v, p, 2);
-      tail |= uint64_t{v} << shift;
-      p += 2;
-      shift += 16;
-    }
-    if (n & 1) tail |= uint64_t{static_cast<unsigned char>(*p)} << shift;
-#else
-    for (size_t i = 0; i < n; ++i) tail |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-#endif
-    return tail;
-  }
-
   static uint64_t hash(std::string_view s) {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ s.size();
     size_t i = 0;
@@ -366,7 +339,7 @@ class KeyRules {
       h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
       h ^= h >> 31;
     }
-    h = (h ^ tail_bytes(s.data() + i, s.size() - i)) * 0x94D049BB133111EBull;
+    h = (h ^ text::swar::load_tail(s.data() + i, s.size() - i)) * 0x94D049BB133111EBull;
     return h ^ (h >> 29);
   }
 
@@ -380,7 +353,7 @@ class KeyRules {
       std::memcpy(&y, b + i, 8);
       if (x != y) return false;
     }
-    return tail_bytes(a + i, n - i) == tail_bytes(b + i, n - i);
+    return text::swar::load_tail(a + i, n - i) == text::swar::load_tail(b + i, n - i);
   }
 
  public:
@@ -412,9 +385,7 @@ class KeyRules {
     return index;
   }
 
-  size_t size() const {
-    return entries_.size();
-  }
+  size_t size() const { return entries_.size(); }
 
   // intern() for the key after `previous` (an index, or kUncached) in an object: objects of
   // one kind repeat their keys in the same order, so the key that followed `previous` last

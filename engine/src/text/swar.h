@@ -25,6 +25,34 @@ inline uint64_t bytes_below(uint64_t word, unsigned char c) {
   return (word - kOnes * c) & ~word & kHighs;
 }
 
+// The `n` (0 to 7) bytes at `p` as a word, byte k in bits 8k..8k+7 (as a little-endian
+// load would place them): four, two and one at a time, since a byte loop was most of the
+// cost on short strings.
+inline uint64_t load_tail(const char* p, size_t n) {
+  uint64_t tail = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  unsigned shift = 0;
+  if (n & 4) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    tail = v;
+    p += 4;
+    shift = 32;
+  }
+  if (n & 2) {
+    uint16_t v;
+    std::memcpy(&v, p, 2);
+    tail |= uint64_t{v} << shift;
+    p += 2;
+    shift += 16;
+  }
+  if (n & 1) tail |= uint64_t{static_cast<unsigned char>(*p)} << shift;
+#else
+  for (size_t i = 0; i < n; ++i) tail |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+#endif
+  return tail;
+}
+
 // The offset of the first byte of `s` at or after `from` that `byte_hit` accepts, or
 // s.size(). `word_hits` flags (as above) the bytes of eight that byte_hit would accept; on
 // big-endian machines, where the lowest flag is not the first byte, only bytes are tested.
