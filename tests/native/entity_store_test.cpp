@@ -2,6 +2,7 @@
 // uid, repeats, and the ancestor sets, checked against a plain search of the parent graph
 // on random hierarchies, with and without cycles, and through an overlay on a base store.
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -192,6 +193,47 @@ TEST(EntityStore, ReplacingAnEntityKeepsTheSetsThatPointIntoIt) {
   // The child's set was computed before and still names the old grandparent.
   EXPECT_EQ(as_set(store.find({"U", "child"})->ancestors),
             (std::set<EntityUid>{{"G", "parent"}, {"G", "a-grandparent-with-a-long-id"}}));
+}
+
+TEST(EntityStore, ClearedStoresAreReusedEmptyAndStillCorrect) {
+  Rng rng{5};
+  EntityStore store;
+  for (uint32_t n : {40u, 3u, 200u, 0u, 64u, 17u}) {
+    store.clear();
+    EXPECT_EQ(store.size(), 0u);
+    EXPECT_EQ(store.find(uid_of(0)), nullptr);  // nothing of the last round is found
+    fill(store, n, /*acyclic=*/true, rng);
+    ASSERT_FALSE(store.compute_ancestors().has_value());
+    for (const Entity& e : store)
+      EXPECT_EQ(as_set(e.ancestors), search_ancestors(e.parents, {&store})) << n;
+  }
+}
+
+TEST(EntityStore, ACallStoreIsReusedOnlyWhenNothingElseHoldsIt) {
+  Rng rng{6};
+  std::shared_ptr<EntityStore> first = cordon::detail::take_call_store();
+  fill(*first, 10, /*acyclic=*/true, rng);
+  ASSERT_FALSE(first->compute_ancestors().has_value());
+  const EntityStore* address = first.get();
+
+  // Still held (say, by entities a caller kept): neither emptied nor handed out again.
+  cordon::detail::release_call_store();
+  EXPECT_EQ(first->size(), 10u);
+  std::shared_ptr<EntityStore> second = cordon::detail::take_call_store();
+  EXPECT_NE(second.get(), address);
+  EXPECT_EQ(second->size(), 0u);
+  EXPECT_EQ(first->size(), 10u);
+  EXPECT_NE(first->find(uid_of(3)), nullptr);
+
+  // Given back: emptied at once, and its memory serves the next call.
+  const EntityStore* kept = second.get();
+  fill(*second, 5, /*acyclic=*/true, rng);
+  second.reset();
+  cordon::detail::release_call_store();
+  std::shared_ptr<EntityStore> third = cordon::detail::take_call_store();
+  EXPECT_EQ(third.get(), kept);
+  EXPECT_EQ(third->size(), 0u);
+  EXPECT_EQ(third->find(uid_of(1)), nullptr);
 }
 
 }  // namespace

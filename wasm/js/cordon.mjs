@@ -103,95 +103,16 @@ function loadedCore() {
   throw new Error(`cordon: the WebAssembly module is not loaded; await init() first${hint}`);
 }
 
-// JSON text goes to the core as UTF-8 bytes: embind copies a Uint8Array into the
-// std::string byte by byte, where a JS string would be measured and then encoded to
-// UTF-8 character by character in JS (two passes).
-const encoder = new TextEncoder();
-
-// The decisions' text goes into the core's memory as UTF-8 written there directly
-// (encodeInto), and each answer is decoded where the core left it: embind's std::string
-// copies text byte by byte in JavaScript both ways. Calls up to INBOX_BYTES reuse one buffer.
-const decoder = new TextDecoder();
-const INBOX_BYTES = 64 * 1024;
-let inbox = 0;
-
-function callWithText(module, decide, text) {
-  // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-  const capacity = Math.max(text.length * 3, 1);
-  const reuse = capacity <= INBOX_BYTES;
-  if (reuse && !inbox) inbox = module._malloc(INBOX_BYTES);
-  const data = reuse ? inbox : module._malloc(capacity);
-  if (!data) throw new Error('cordon: the WebAssembly module is out of memory');
-  try {
-    const {written} = encoder.encodeInto(text, module.HEAPU8.subarray(data, data + capacity));
-    const span = decide(data, written) >>> 2;
-    const words = module.HEAPU32;  // read after the call: memory may have grown during it
-    const start = words[span];
-    return decoder.decode(module.HEAPU8.subarray(start, start + words[span + 1]));
-  } finally {
-    if (!reuse) module._free(data);
-  }
-}
-
-// A decision's answer as an object. The core writes a success without errors in one fixed
-// shape (engine/src/cedar/answer_json.cpp), which is read here without JSON.parse, a third
-// of a small call's time; anything else (errors, escapes in a policy id) is parsed.
-const ANSWER_HEAD = '{"type":"success","response":{"decision":"';
-const ANSWER_ALLOW = 'allow","diagnostics":{"reason":[';
-const ANSWER_DENY = 'deny","diagnostics":{"reason":[';
-const ANSWER_TAIL = '],"errors":[]}},"warnings":[]}';
-
-function decisionAnswer(text) {
-  const end = text.length - ANSWER_TAIL.length;
-  let at = ANSWER_HEAD.length;
-  let decision = null;
-  if (text.startsWith(ANSWER_HEAD) && text.endsWith(ANSWER_TAIL)) {
-    if (text.startsWith(ANSWER_ALLOW, at)) {
-      decision = 'allow';
-      at += ANSWER_ALLOW.length;
-    } else if (text.startsWith(ANSWER_DENY, at)) {
-      decision = 'deny';
-      at += ANSWER_DENY.length;
-    }
-  }
-  const reason = [];
-  while (decision !== null && at < end) {
-    const close = text.indexOf('"', at + 1);
-    if (text.charCodeAt(at) !== 34 || close < 0 || close >= end) break;
-    const id = text.slice(at + 1, close);
-    if (id.includes('\\')) break;  // an escaped id: JSON.parse reads it
-    reason.push(id);
-    at = close + 1;
-    if (at === end) break;
-    if (text.charCodeAt(at) !== 44 || at + 1 === end) break;  // a comma, then another id
-    at++;
-  }
-  if (decision === null || at !== end) return JSON.parse(text);
-  return {type: 'success', response: {decision, diagnostics: {reason, errors: []}}, warnings: []};
-}
-
-// cedar-wasm's DetailedError, for input that cannot even be turned into JSON text.
-function detailedError(message) {
-  return {message, help: null, code: null, url: null, severity: 'error'};
-}
-
-// JSON text of a call, or the reason there is none (cycles, BigInt, undefined).
-function toJsonText(value, what) {
-  try {
-    const text = JSON.stringify(value);
-    if (typeof text === 'string') return {text};
-    return {error: `${what} is not a JSON value`};
-  } catch (error) {
-    return {error: `${what} cannot be converted to JSON: ${error.message}`};
-  }
-}
+// @include call-text.js
 
 /** Decides a request: cedar-wasm's isAuthorized. Malformed input gives {type: "failure"}. */
 export function isAuthorized(call) {
   const module = loadedCore();
-  const json = toJsonText(call, 'the authorization call');
-  if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return decisionAnswer(callWithText(module, module.isAuthorizedAt, json.text));
+  const answer = callWithJson(module, module.isAuthorizedAt, call, 'the authorization call');
+  if (typeof answer !== 'string') {
+    return {type: 'failure', errors: [detailedError(answer.error)], warnings: []};
+  }
+  return decisionAnswer(answer);
 }
 
 /** isAuthorized on JSON text, answering JSON text; integers keep all 64 bits. */
@@ -226,9 +147,11 @@ export function preparseEntities(id, entities) {
 /** isAuthorized with the policies named by call.preparsedPolicySetId. */
 export function statefulIsAuthorized(call) {
   const module = loadedCore();
-  const json = toJsonText(call, 'the authorization call');
-  if (json.error) return {type: 'failure', errors: [detailedError(json.error)], warnings: []};
-  return decisionAnswer(callWithText(module, module.statefulIsAuthorizedAt, json.text));
+  const answer = callWithJson(module, module.statefulIsAuthorizedAt, call, 'the authorization call');
+  if (typeof answer !== 'string') {
+    return {type: 'failure', errors: [detailedError(answer.error)], warnings: []};
+  }
+  return decisionAnswer(answer);
 }
 
 /** statefulIsAuthorized on JSON text, answering JSON text. */
@@ -281,9 +204,9 @@ export class Bundle {
 
   #object(method, call, what) {
     const evaluate = this.#core(`${method}At`);
-    const json = toJsonText(call, what);
-    if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
-    return JSON.parse(callWithText(loadedCore(), evaluate, json.text));
+    const answer = callWithJson(loadedCore(), evaluate, call, what);
+    if (typeof answer !== 'string') return {type: 'failure', errors: [detailedError(answer.error)]};
+    return JSON.parse(answer);
   }
 
   #text(method, callJson) {

@@ -1,5 +1,7 @@
 #include "cedar/direct_json.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <utility>
 #include <vector>
@@ -18,8 +20,18 @@ namespace {
 // Deeper values are left to the DOM path, which has the real limits and their messages.
 constexpr int kMaxDirectDepth = 64;
 
+// key == literal, compared byte by byte over the literal's fixed length, which compilers
+// unroll: a memcmp call for each of a call's few dozen keys was a twelfth of reading it.
+template <size_t N>
+bool key_is(std::string_view key, const char (&literal)[N]) {
+  if (key.size() != N - 1) return false;
+  for (size_t i = 0; i + 1 < N; ++i)
+    if (key[i] != literal[i]) return false;
+  return true;
+}
+
 bool is_escape_key(std::string_view key) {
-  return key == "__entity" || key == "__extn" || key == "__expr";
+  return key_is(key, "__entity") || key_is(key, "__extn") || key_is(key, "__expr");
 }
 
 class DirectReader {
@@ -87,8 +99,8 @@ class DirectReader {
 
   // One member of {"type": ..., "id": ...}: each once, nothing else.
   bool uid_member(std::string_view key, EntityUid& out, bool& has_type, bool& has_id) {
-    if (key == "type" && !has_type) return has_type = true, string(out.type);
-    if (key == "id" && !has_id) return has_id = true, string(out.id);
+    if (key_is(key, "type") && !has_type) return has_type = true, string(out.type);
+    if (key_is(key, "id") && !has_id) return has_id = true, string(out.id);
     return false;
   }
 
@@ -113,7 +125,7 @@ class DirectReader {
     int members = 0;
     bool escaped_form = false, has_type = false, has_id = false;
     bool ok = object([&](std::string_view key) {
-      if (++members == 1 && key == "__entity") return escaped_form = true, uid_fields(out);
+      if (++members == 1 && key_is(key, "__entity")) return escaped_form = true, uid_fields(out);
       return !escaped_form && uid_member(key, out, has_type, has_id);
     });
     if (!ok) return false;
@@ -199,13 +211,13 @@ class DirectReader {
       first.assign(key.data(), key.size());
       reader_.seek(start);
     }
-    if (first == "__entity") {
+    if (key_is(first, "__entity")) {
       EntityUid uid;
       if (!this->uid(uid, /*allow_text=*/false)) return false;
       out = Value::entity(std::move(uid));
       return true;
     }
-    if (first == "__extn") return extension(out, depth);
+    if (key_is(first, "__extn")) return extension(out, depth);
     return record(out, depth, /*nested=*/true);
   }
 
@@ -218,13 +230,13 @@ class DirectReader {
     bool ok = object([&](std::string_view) {
       if (++members > 1) return false;
       return object([&](std::string_view key) {
-        if (key == "fn" && !has_fn) return has_fn = true, string(fn);
-        if (key == "arg" && !has_arg && !has_args) {
+        if (key_is(key, "fn") && !has_fn) return has_fn = true, string(fn);
+        if (key_is(key, "arg") && !has_arg && !has_args) {
           has_arg = true;
           args.emplace_back();
           return value(args.back(), depth + 1);
         }
-        if (key == "args" && !has_arg && !has_args) {
+        if (key_is(key, "args") && !has_arg && !has_args) {
           has_args = true;
           return array([&] {
             args.emplace_back();
@@ -240,28 +252,33 @@ class DirectReader {
     return call_extension(fn, args, out, error);
   }
 
-  // Type names repeat across a call's entities; each is checked with the policy parser once.
-  bool valid_type(const std::string& type) {
-    for (const auto& known : valid_types_)
-      if (known == type) return true;
+  // Type names repeat across entities and calls: each thread remembers the last few that
+  // were valid, round robin, and checks only the others.
+  static bool valid_type(const std::string& type) {
+    constexpr size_t kRemembered = 8;
+    thread_local std::array<std::string, kRemembered> valid;
+    thread_local size_t filled = 0, next = 0;
+    for (size_t i = 0; i < filled; ++i)
+      if (valid[i] == type) return true;
     if (!is_entity_type_name(type)) return false;
-    valid_types_.push_back(type);
+    valid[next] = type;
+    next = (next + 1) % kRemembered;
+    filled = std::max(filled, next == 0 ? kRemembered : next);
     return true;
   }
 
   json::Reader reader_;
   std::string scratch_;
-  std::vector<std::string> valid_types_;
 };
 
 // One element of an entity array: uid, attrs and parents required, tags optional.
 bool read_entity(DirectReader& in, detail::Entity& entity) {
   bool has_uid = false, has_attrs = false, has_parents = false, has_tags = false;
   bool ok = in.object([&](std::string_view key) {
-    if (key == "uid" && !has_uid) return has_uid = true, in.uid(entity.uid, false);
-    if (key == "attrs" && !has_attrs) return has_attrs = true, in.record(entity.attrs, 0);
-    if (key == "tags" && !has_tags) return has_tags = true, in.record(entity.tags, 0);
-    if (key == "parents" && !has_parents) {
+    if (key_is(key, "uid") && !has_uid) return has_uid = true, in.uid(entity.uid, false);
+    if (key_is(key, "attrs") && !has_attrs) return has_attrs = true, in.record(entity.attrs, 0);
+    if (key_is(key, "tags") && !has_tags) return has_tags = true, in.record(entity.tags, 0);
+    if (key_is(key, "parents") && !has_parents) {
       has_parents = true;
       return in.array([&] {
         entity.parents.emplace_back();
@@ -291,23 +308,23 @@ bool read_call(DirectReader& in, DirectCall& out) {
     return true;
   };
   bool ok = in.object([&](std::string_view key) {
-    if (key == "principal" && first(0)) return entity(request->principal);
-    if (key == "action" && first(1)) return entity(request->action);
-    if (key == "resource" && first(2)) return entity(request->resource);
-    if (key == "context" && first(3)) return in.record(request->context, 0);
-    if (key == "preparsedPolicySetId" && first(4)) return in.string(out.policy_set_id);
-    if (key == "entities" && first(5)) {
-      out.entities = std::make_shared<detail::EntityStore>();
+    if (key_is(key, "principal") && first(0)) return entity(request->principal);
+    if (key_is(key, "action") && first(1)) return entity(request->action);
+    if (key_is(key, "resource") && first(2)) return entity(request->resource);
+    if (key_is(key, "context") && first(3)) return in.record(request->context, 0);
+    if (key_is(key, "preparsedPolicySetId") && first(4)) return in.string(out.policy_set_id);
+    if (key_is(key, "entities") && first(5)) {
+      out.entities = detail::take_call_store();
       return read_entity_array(in, *out.entities);
     }
-    if (key == "preparsedEntitiesId" && first(6)) {
+    if (key_is(key, "preparsedEntitiesId") && first(6)) {
       out.entities_id.emplace();
       return in.string(*out.entities_id);
     }
     bool validate;
-    if (key == "validateRequest" && first(7)) return in.boolean(validate);
+    if (key_is(key, "validateRequest") && first(7)) return in.boolean(validate);
     // A schema takes the DOM path, which reads entities and context with it.
-    if (key == "preparsedSchemaName" && first(8)) return in.null();
+    if (key_is(key, "preparsedSchemaName") && first(8)) return in.null();
     return false;
   });
   if (!ok || !in.end()) return false;

@@ -75,6 +75,46 @@ void EntityStore::insert_or_assign(Entity entity) {
   file_last();
 }
 
+void EntityStore::clear() {
+  // Up to this many entities, a store's memory is worth keeping for the next call's.
+  constexpr size_t kKeptEntities = 64;
+  if (entities_.empty()) {
+    base = nullptr;
+    return;
+  }
+  if (entities_.size() > kKeptEntities || slots_.size() > 2 * kKeptEntities) {
+    *this = EntityStore();
+    return;
+  }
+  base = nullptr;
+  entities_.clear();
+  std::fill(slots_.begin(), slots_.end(), Slot{});
+  ancestor_pool_.clear();
+  retired_parents_.clear();
+}
+
+namespace {
+
+std::shared_ptr<EntityStore>& kept_call_store() {
+  thread_local std::shared_ptr<EntityStore> kept;
+  return kept;
+}
+
+}  // namespace
+
+std::shared_ptr<EntityStore> take_call_store() {
+  std::shared_ptr<EntityStore>& kept = kept_call_store();
+  // Still held by whoever kept the last call's entities: theirs, and a new one here.
+  if (!kept || kept.use_count() != 1) kept = std::make_shared<EntityStore>();
+  kept->clear();
+  return kept;
+}
+
+void release_call_store() {
+  std::shared_ptr<EntityStore>& kept = kept_call_store();
+  if (kept && kept.use_count() == 1) kept->clear();
+}
+
 namespace {
 
 // The walk's scratch, kept from one store to the next: most calls' stores are small, and

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -105,6 +106,10 @@ struct EntityStore {
   // The same for the entities named only; the others keep the ancestors they have.
   std::optional<cedar::EntityUid> compute_ancestors_of(const std::vector<cedar::EntityUid>& uids);
 
+  // Empties the store. A small store keeps its memory (the deque's blocks, the index and
+  // the ancestor pool) for the next entities; a larger one gives it back.
+  void clear();
+
   size_t size() const { return entities_.size(); }
   // This store's own entities, in the order they were added.
   std::deque<Entity>::const_iterator begin() const { return entities_.begin(); }
@@ -133,5 +138,13 @@ struct EntityStore {
   std::vector<const cedar::EntityUid*> ancestor_pool_;          // every AncestorSet's span
   std::vector<std::vector<cedar::EntityUid>> retired_parents_;  // see insert_or_assign
 };
+
+// A store for one call's entities. Each thread keeps the store it last gave out, and
+// reuses its memory for the next call once nothing else holds it: the store, its deque
+// blocks, index and pool were a quarter of a small call's allocations.
+std::shared_ptr<EntityStore> take_call_store();
+// Empties the thread's kept store if nothing else holds it any more: for the end of a
+// call, so that its entities are not kept until the next one.
+void release_call_store();
 
 }  // namespace cordon::detail

@@ -120,6 +120,10 @@ std::string PolicyStore::preparse_policy_set(std::string_view id, std::string_vi
 }
 
 std::optional<std::string> PolicyStore::answer_plain_call(std::string_view call_json) const {
+  // Declared first, so run last, when nothing here holds the call's entities any more.
+  struct ReleaseCallStore {
+    ~ReleaseCallStore() { detail::release_call_store(); }
+  } release_call_store;
   cedar::DirectCall call;
   if (!cedar::read_stateful_call_direct(call_json, call)) return std::nullopt;
   // Filled below: a default PolicySet or Entities would allocate an empty one to discard.

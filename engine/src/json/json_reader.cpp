@@ -24,14 +24,6 @@ bool is_digit(char c) {
 
 }  // namespace
 
-size_t plain_run_end(std::string_view s, size_t from) {
-  using namespace text::swar;
-  return find_first(
-      s, from,
-      [](uint64_t w) { return bytes_below(w, 0x20) | bytes_equal(w, '"') | bytes_equal(w, '\\'); },
-      [](unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; });
-}
-
 void append_quoted(std::string& out, std::string_view s) {
   out += '"';
   size_t i = 0;

@@ -21,12 +21,19 @@
 #include <vector>
 
 #include "cordon/error.h"
+#include "text/swar.h"
 
 namespace cordon::json {
 
 // Offset of the first byte of `s` from `from` that is `"`, `\` or a control character, or
-// s.size(): the end of a string's plain run.
-size_t plain_run_end(std::string_view s, size_t from);
+// s.size(): the end of a string's plain run. Inline: it runs for every key and string.
+inline size_t plain_run_end(std::string_view s, size_t from) {
+  using namespace text::swar;
+  return find_first(
+      s, from,
+      [](uint64_t w) { return bytes_below(w, 0x20) | bytes_equal(w, '"') | bytes_equal(w, '\\'); },
+      [](unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; });
+}
 
 // Tracks the keys of open objects, for the duplicate-key check without a DOM.
 class KeyTracker {
