@@ -35,7 +35,7 @@ function instantiateCoreSync() {
   // Its `ready` promise is left unused: a start-up failure is reported below instead.
   createCordonModule(module);
   if (module.ready) module.ready.catch(() => {});
-  if (typeof module.isAuthorizedAt !== 'function') {
+  if (typeof module._cordon_is_authorized_at !== 'function') {
     throw new Error(
         `cordon: the WebAssembly module did not start${abortReason ? `: ${abortReason}` : ''}`);
   }
@@ -50,7 +50,7 @@ const core = instantiateCoreSync();
 function init() { return Promise.resolve(); }
 
 function isAuthorized(call) {
-  const answer = callWithJson(core, core.isAuthorizedAt, call, 'the authorization call');
+  const answer = callWithJson(core, core._cordon_is_authorized_at, call, 'the authorization call');
   if (typeof answer !== 'string') {
     return {type: 'failure', errors: [detailedError(answer.error)], warnings: []};
   }
@@ -59,7 +59,7 @@ function isAuthorized(call) {
 
 function isAuthorizedJson(callJson) {
   if (typeof callJson !== 'string') throw new TypeError('cordon: isAuthorizedJson takes JSON text');
-  return callWithText(core, core.isAuthorizedAt, callJson);
+  return callWithText(core, core._cordon_is_authorized_at, callJson);
 }
 
 function preparsePolicySet(id, policies) {
@@ -81,7 +81,7 @@ function preparseEntities(id, entities) {
 }
 
 function statefulIsAuthorized(call) {
-  const answer = callWithJson(core, core.statefulIsAuthorizedAt, call, 'the authorization call');
+  const answer = callWithJson(core, core._cordon_stateful_is_authorized_at, call, 'the authorization call');
   if (typeof answer !== 'string') {
     return {type: 'failure', errors: [detailedError(answer.error)], warnings: []};
   }
@@ -92,7 +92,7 @@ function statefulIsAuthorizedJson(callJson) {
   if (typeof callJson !== 'string') {
     throw new TypeError('cordon: statefulIsAuthorizedJson takes JSON text');
   }
-  return callWithText(core, core.statefulIsAuthorizedAt, callJson);
+  return callWithText(core, core._cordon_stateful_is_authorized_at, callJson);
 }
 
 // ---- Policy bundles and the domain calls (see cordon.mjs) ---------------------------------

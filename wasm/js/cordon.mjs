@@ -108,7 +108,7 @@ function loadedCore() {
 /** Decides a request: cedar-wasm's isAuthorized. Malformed input gives {type: "failure"}. */
 export function isAuthorized(call) {
   const module = loadedCore();
-  const answer = callWithJson(module, module.isAuthorizedAt, call, 'the authorization call');
+  const answer = callWithJson(module, module._cordon_is_authorized_at, call, 'the authorization call');
   if (typeof answer !== 'string') {
     return {type: 'failure', errors: [detailedError(answer.error)], warnings: []};
   }
@@ -119,7 +119,7 @@ export function isAuthorized(call) {
 export function isAuthorizedJson(callJson) {
   if (typeof callJson !== 'string') throw new TypeError('cordon: isAuthorizedJson takes JSON text');
   const module = loadedCore();
-  return callWithText(module, module.isAuthorizedAt, callJson);
+  return callWithText(module, module._cordon_is_authorized_at, callJson);
 }
 
 /** Parses and keeps a policy set under an id, for statefulIsAuthorized. */
@@ -147,7 +147,7 @@ export function preparseEntities(id, entities) {
 /** isAuthorized with the policies named by call.preparsedPolicySetId. */
 export function statefulIsAuthorized(call) {
   const module = loadedCore();
-  const answer = callWithJson(module, module.statefulIsAuthorizedAt, call, 'the authorization call');
+  const answer = callWithJson(module, module._cordon_stateful_is_authorized_at, call, 'the authorization call');
   if (typeof answer !== 'string') {
     return {type: 'failure', errors: [detailedError(answer.error)], warnings: []};
   }
@@ -160,7 +160,7 @@ export function statefulIsAuthorizedJson(callJson) {
     throw new TypeError('cordon: statefulIsAuthorizedJson takes JSON text');
   }
   const module = loadedCore();
-  return callWithText(module, module.statefulIsAuthorizedAt, callJson);
+  return callWithText(module, module._cordon_stateful_is_authorized_at, callJson);
 }
 
 // ---- Policy bundles and the domain calls -------------------------------------------------
