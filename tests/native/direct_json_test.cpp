@@ -205,4 +205,62 @@ TEST(DirectJson, StatefulCallsAnswerAsTheDomPathDoes) {
   EXPECT_GT(successes, 100u);
 }
 
+// The compact answer of the WebAssembly wrapper's object API (json_api.h) rebuilt as the
+// JSON success text it stands for: "A" or "D", then '"' and each reason id.
+std::string json_of_compact(const std::string& compact) {
+  std::string out = R"({"type":"success","response":{"decision":")";
+  out += compact[0] == 'A' ? "allow" : "deny";
+  out += R"(","diagnostics":{"reason":[)";
+  for (size_t at = 1; at < compact.size();) {
+    size_t next = compact.find('"', at + 1);
+    if (next == std::string::npos) next = compact.size();
+    if (at > 1) out += ',';
+    out += '"' + compact.substr(at + 1, next - at - 1) + '"';
+    at = next;
+  }
+  return out + R"(],"errors":[]}},"warnings":[]})";
+}
+
+// Compact where it can be (a success without errors, ids needing no escapes), and the JSON
+// answer itself everywhere else: either way it says what the JSON answer says.
+TEST(DirectJson, CompactAnswersSayWhatTheJsonAnswersSay) {
+  cordon::json_api::PolicyStore store;
+  const std::string permit = R"(permit(principal == User::\"alice\", action, resource);)";
+  const std::string sets[] = {
+      R"({"staticPolicies": {"a": ")" + permit + R"(", "b c": ")" + permit + R"(", "": ")" +
+          permit + R"("}})",
+      R"({"staticPolicies": {"q\"uote": ")" + permit + R"("}})",
+      R"({"staticPolicies": {"tab\t": ")" + permit + R"(", "\u00e9\u2713": ")" + permit + R"("}})",
+      R"({"staticPolicies": "forbid(principal, action, resource) when { principal.nope };"})",
+      R"({"staticPolicies": ""})",
+  };
+  size_t compact = 0, json = 0;
+  for (size_t i = 0; i < std::size(sets); ++i) {
+    const std::string id = "s" + std::to_string(i);
+    ASSERT_EQ(store.preparse_policy_set(id, sets[i]), R"({"type":"success"})") << sets[i];
+    for (const char* principal : {"alice", "bob"}) {
+      for (const char* entities : {"[]", "[{}]", R"([{"uid": {"type": "User", "id": "alice"},
+          "attrs": {}, "parents": []}])"}) {
+        const std::string call = R"({"principal": {"type": "User", "id": ")" +
+                                 std::string(principal) +
+                                 R"("}, "action": {"type": "Action", "id": "view"},
+            "resource": {"type": "Doc", "id": "d"}, "context": {}, "preparsedPolicySetId": ")" +
+                                 id + R"(", "entities": )" + entities + "}";
+        const std::string expected = store.stateful_is_authorized(call);
+        const std::string got = store.stateful_is_authorized_compact(call);
+        ASSERT_FALSE(got.empty());
+        if (got[0] == '{') {
+          EXPECT_EQ(got, expected) << call;
+          ++json;
+        } else {
+          EXPECT_EQ(json_of_compact(got), expected) << got;
+          ++compact;
+        }
+      }
+    }
+  }
+  EXPECT_GT(compact, 10u);
+  EXPECT_GT(json, 10u);  // escaped ids, an erroring policy, malformed entities
+}
+
 }  // namespace

@@ -26,7 +26,8 @@ function answerText(module, spanAddress) {
   return decoder.decode(module.HEAPU8.subarray(start, start + words[span + 1]));
 }
 
-function callWithText(module, decide, text) {
+// readAnswer(module, span) of decide on text (answerText by default).
+function callWithText(module, decide, text, readAnswer = answerText) {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit.
   const capacity = Math.max(text.length * 3, 1);
   const reuse = capacity <= INBOX_BYTES && !writingCall;
@@ -35,7 +36,7 @@ function callWithText(module, decide, text) {
   if (!data) throw new Error('cordon: the WebAssembly module is out of memory');
   try {
     const {written} = encoder.encodeInto(text, module.HEAPU8.subarray(data, data + capacity));
-    return answerText(module, decide(data, written));
+    return readAnswer(module, decide(data, written));
   } finally {
     if (!reuse) module._free(data);
   }
@@ -73,7 +74,16 @@ function writeJsonString(text, heap, at, end) {
   const length = text.length;
   if (end - at < 6 * length + 2) return -1;  // no code unit takes more than six bytes
   heap[at++] = 34;
-  for (let i = 0; i < length; i++) {
+  // Most strings are short and plain ASCII: copied by a loop that only looks for the end of
+  // that, then the rest unit by unit.
+  let i = 0;
+  for (; i < length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0x80 || ASCII_ESCAPES[unit] !== 0) break;
+    heap[at + i] = unit;
+  }
+  at += i;
+  for (; i < length; i++) {
     const unit = text.charCodeAt(i);
     if (unit < 0x80) {
       const escape = ASCII_ESCAPES[unit];
@@ -185,9 +195,10 @@ function noInheritedKeys() {
   return true;
 }
 
-// Writes value's JSON text into the inbox and calls decide on it: the answer text, or null
-// when the value is not written that way (the caller then goes through JSON.stringify).
-function callWithValue(module, decide, value) {
+// Writes value's JSON text into the inbox and calls decide on it: readAnswer(module, span),
+// or null when the value is not written that way (the caller then goes through
+// JSON.stringify).
+function callWithValue(module, decide, value, readAnswer) {
   if (writingCall || !noInheritedKeys()) return null;
   if (!inbox) inbox = module._malloc(INBOX_BYTES);
   if (!inbox) return null;
@@ -203,7 +214,7 @@ function callWithValue(module, decide, value) {
   }
   // A getter that called cordon may have grown the memory, leaving `heap` detached.
   if (end < 0 || module.HEAPU8 !== heap) return null;
-  return answerText(module, decide(inbox, end - inbox));
+  return readAnswer(module, decide(inbox, end - inbox));
 }
 
 // cedar-wasm's DetailedError, for input that cannot even be turned into JSON text.
@@ -222,12 +233,13 @@ function toJsonText(value, what) {
   }
 }
 
-// The answer text of decide on value's JSON text, or {error} when value has none.
-function callWithJson(module, decide, value, what) {
-  const answer = callWithValue(module, decide, value);
+// readAnswer(module, span) of decide on value's JSON text, or failure(reason) when value
+// has none.
+function callWithJson(module, decide, value, what, readAnswer, failure) {
+  const answer = callWithValue(module, decide, value, readAnswer);
   if (answer !== null) return answer;
   const json = toJsonText(value, what);
-  return json.error ? json : callWithText(module, decide, json.text);
+  return json.error ? failure(json.error) : callWithText(module, decide, json.text, readAnswer);
 }
 
 // ---- Answers
@@ -266,4 +278,36 @@ function decisionAnswer(text) {
   }
   if (decision === null || at !== end) return JSON.parse(text);
   return {type: 'success', response: {decision, diagnostics: {reason, errors: []}}, warnings: []};
+}
+
+// The answer object of a decision from its span: the compact answer of json_api.h ("A" or
+// "D", then '"' and each reason id), or else the answer's JSON text.
+function decisionAt(module, spanAddress) {
+  const span = spanAddress >>> 2;
+  const words = module.HEAPU32;
+  const start = words[span];
+  const size = words[span + 1];
+  const heap = module.HEAPU8;
+  const first = size > 0 ? heap[start] : 0;
+  if (first !== 0x41 && first !== 0x44) {
+    return decisionAnswer(decoder.decode(heap.subarray(start, start + size)));
+  }
+  const reason = size === 1 ? [] : decoder.decode(heap.subarray(start + 2, start + size)).split('"');
+  const decision = first === 0x41 ? 'allow' : 'deny';
+  return {type: 'success', response: {decision, diagnostics: {reason, errors: []}}, warnings: []};
+}
+
+// A decision's failure for a call that has no JSON text.
+function decisionFailure(reason) {
+  return {type: 'failure', errors: [detailedError(reason)], warnings: []};
+}
+
+// A bundle call's answer object (cordon/domain_json.h), from its JSON text.
+function domainAnswerAt(module, spanAddress) {
+  return JSON.parse(answerText(module, spanAddress));
+}
+
+// The failure of any other call that has no JSON text.
+function callFailure(reason) {
+  return {type: 'failure', errors: [detailedError(reason)]};
 }

@@ -50,11 +50,8 @@ const core = instantiateCoreSync();
 function init() { return Promise.resolve(); }
 
 function isAuthorized(call) {
-  const answer = callWithJson(core, core._cordon_is_authorized_at, call, 'the authorization call');
-  if (typeof answer !== 'string') {
-    return {type: 'failure', errors: [detailedError(answer.error)], warnings: []};
-  }
-  return decisionAnswer(answer);
+  return callWithJson(core, core._cordon_is_authorized_at, call, 'the authorization call', decisionAt,
+                      decisionFailure);
 }
 
 function isAuthorizedJson(callJson) {
@@ -64,28 +61,25 @@ function isAuthorizedJson(callJson) {
 
 function preparsePolicySet(id, policies) {
   if (typeof id !== 'string') {
-    return {type: 'failure', errors: [detailedError('the policy set id must be a string')]};
+    return callFailure('the policy set id must be a string');
   }
   const json = toJsonText(policies, 'the policy set');
-  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  if (json.error) return callFailure(json.error);
   return JSON.parse(core.preparsePolicySetJson(id, encoder.encode(json.text)));
 }
 
 function preparseEntities(id, entities) {
   if (typeof id !== 'string') {
-    return {type: 'failure', errors: [detailedError('the entities id must be a string')]};
+    return callFailure('the entities id must be a string');
   }
   const json = toJsonText(entities, 'the entities');
-  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  if (json.error) return callFailure(json.error);
   return JSON.parse(core.preparseEntitiesJson(id, encoder.encode(json.text)));
 }
 
 function statefulIsAuthorized(call) {
-  const answer = callWithJson(core, core._cordon_stateful_is_authorized_at, call, 'the authorization call');
-  if (typeof answer !== 'string') {
-    return {type: 'failure', errors: [detailedError(answer.error)], warnings: []};
-  }
-  return decisionAnswer(answer);
+  return callWithJson(core, core._cordon_stateful_decision_at, call, 'the authorization call', decisionAt,
+                      decisionFailure);
 }
 
 function statefulIsAuthorizedJson(callJson) {
@@ -127,9 +121,7 @@ class Bundle {
 
   #object(method, call, what) {
     const evaluate = this.#core(`${method}At`);
-    const answer = callWithJson(core, evaluate, call, what);
-    if (typeof answer !== 'string') return {type: 'failure', errors: [detailedError(answer.error)]};
-    return JSON.parse(answer);
+    return callWithJson(core, evaluate, call, what, domainAnswerAt, callFailure);
   }
 
   #text(method, callJson) {
@@ -165,7 +157,7 @@ if (typeof Symbol.dispose === 'symbol') Bundle.prototype[Symbol.dispose] = Bundl
 
 function loadBundle(call) {
   const json = toJsonText(call, 'the load call');
-  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  if (json.error) return callFailure(json.error);
   const handle = new core.Bundle(encoder.encode(json.text));
   const answer = JSON.parse(handle.loadAnswer());
   if (!handle.loaded()) {
@@ -183,7 +175,7 @@ function loadBundle(call) {
 
 function verificationCall(method, call, what) {
   const json = toJsonText(call, what);
-  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  if (json.error) return callFailure(json.error);
   return JSON.parse(core[method](encoder.encode(json.text)));
 }
 
@@ -276,7 +268,7 @@ class ReplayStore {
   verifyWebhook(call) {
     const handle = this.#live();
     const json = toJsonText(call, 'the webhook call');
-    if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+    if (json.error) return callFailure(json.error);
     return JSON.parse(handle.verifyWebhook(encoder.encode(json.text)));
   }
 

@@ -108,11 +108,8 @@ function loadedCore() {
 /** Decides a request: cedar-wasm's isAuthorized. Malformed input gives {type: "failure"}. */
 export function isAuthorized(call) {
   const module = loadedCore();
-  const answer = callWithJson(module, module._cordon_is_authorized_at, call, 'the authorization call');
-  if (typeof answer !== 'string') {
-    return {type: 'failure', errors: [detailedError(answer.error)], warnings: []};
-  }
-  return decisionAnswer(answer);
+  return callWithJson(module, module._cordon_is_authorized_at, call, 'the authorization call', decisionAt,
+                      decisionFailure);
 }
 
 /** isAuthorized on JSON text, answering JSON text; integers keep all 64 bits. */
@@ -126,10 +123,10 @@ export function isAuthorizedJson(callJson) {
 export function preparsePolicySet(id, policies) {
   const module = loadedCore();
   if (typeof id !== 'string') {
-    return {type: 'failure', errors: [detailedError('the policy set id must be a string')]};
+    return callFailure('the policy set id must be a string');
   }
   const json = toJsonText(policies, 'the policy set');
-  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  if (json.error) return callFailure(json.error);
   return JSON.parse(module.preparsePolicySetJson(id, encoder.encode(json.text)));
 }
 
@@ -137,21 +134,18 @@ export function preparsePolicySet(id, policies) {
 export function preparseEntities(id, entities) {
   const module = loadedCore();
   if (typeof id !== 'string') {
-    return {type: 'failure', errors: [detailedError('the entities id must be a string')]};
+    return callFailure('the entities id must be a string');
   }
   const json = toJsonText(entities, 'the entities');
-  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  if (json.error) return callFailure(json.error);
   return JSON.parse(module.preparseEntitiesJson(id, encoder.encode(json.text)));
 }
 
 /** isAuthorized with the policies named by call.preparsedPolicySetId. */
 export function statefulIsAuthorized(call) {
   const module = loadedCore();
-  const answer = callWithJson(module, module._cordon_stateful_is_authorized_at, call, 'the authorization call');
-  if (typeof answer !== 'string') {
-    return {type: 'failure', errors: [detailedError(answer.error)], warnings: []};
-  }
-  return decisionAnswer(answer);
+  return callWithJson(module, module._cordon_stateful_decision_at, call, 'the authorization call', decisionAt,
+                      decisionFailure);
 }
 
 /** statefulIsAuthorized on JSON text, answering JSON text. */
@@ -204,9 +198,7 @@ export class Bundle {
 
   #object(method, call, what) {
     const evaluate = this.#core(`${method}At`);
-    const answer = callWithJson(loadedCore(), evaluate, call, what);
-    if (typeof answer !== 'string') return {type: 'failure', errors: [detailedError(answer.error)]};
-    return JSON.parse(answer);
+    return callWithJson(loadedCore(), evaluate, call, what, domainAnswerAt, callFailure);
   }
 
   #text(method, callJson) {
@@ -260,7 +252,7 @@ if (typeof Symbol.dispose === 'symbol') Bundle.prototype[Symbol.dispose] = Bundl
 export function loadBundle(call) {
   const module = loadedCore();
   const json = toJsonText(call, 'the load call');
-  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  if (json.error) return callFailure(json.error);
   const handle = new module.Bundle(encoder.encode(json.text));
   const answer = JSON.parse(handle.loadAnswer());
   if (!handle.loaded()) {
@@ -279,7 +271,7 @@ export function loadBundle(call) {
 function verificationCall(method, call, what) {
   const module = loadedCore();
   const json = toJsonText(call, what);
-  if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+  if (json.error) return callFailure(json.error);
   return JSON.parse(module[method](encoder.encode(json.text)));
 }
 
@@ -372,7 +364,7 @@ export class ReplayStore {
   verifyWebhook(call) {
     const handle = this.#live();
     const json = toJsonText(call, 'the webhook call');
-    if (json.error) return {type: 'failure', errors: [detailedError(json.error)]};
+    if (json.error) return callFailure(json.error);
     return JSON.parse(handle.verifyWebhook(encoder.encode(json.text)));
   }
 

@@ -78,6 +78,11 @@ uintptr_t stateful_is_authorized_at(uintptr_t data, size_t size) {
   return keep_answer(policy_store().stateful_is_authorized(text_at(data, size)));
 }
 
+// For the wrapper's object API: the compact answer of json_api.h.
+uintptr_t stateful_decision_at(uintptr_t data, size_t size) {
+  return keep_answer(policy_store().stateful_is_authorized_compact(text_at(data, size)));
+}
+
 std::string engine_version() {
   return cordon::version();
 }
@@ -168,6 +173,9 @@ EMSCRIPTEN_KEEPALIVE uintptr_t cordon_is_authorized_at(uintptr_t data, size_t si
 }
 EMSCRIPTEN_KEEPALIVE uintptr_t cordon_stateful_is_authorized_at(uintptr_t data, size_t size) {
   return stateful_is_authorized_at(data, size);
+}
+EMSCRIPTEN_KEEPALIVE uintptr_t cordon_stateful_decision_at(uintptr_t data, size_t size) {
+  return stateful_decision_at(data, size);
 }
 }
 

@@ -54,10 +54,18 @@ class PolicyStore {
   // "preparsedEntitiesId" (not with a schema: those entities were read without one).
   std::string stateful_is_authorized(std::string_view call_json) const;
 
+  // The same decision for the WebAssembly wrapper's object API, which builds the answer
+  // object itself: a success without errors whose reason ids need no JSON escapes is "A"
+  // (allow) or "D" (deny), then '"' and each id; any other answer is stateful_is_authorized's
+  // text, which starts with '{'.
+  std::string stateful_is_authorized_compact(std::string_view call_json) const;
+
  private:
+  enum class AnswerForm { json, compact };
+  std::string stateful_answer(std::string_view call_json, AnswerForm form) const;
   // The answer to a plain call without a schema, read without a DOM; nullopt for any other
   // call, which stateful_is_authorized reads the general way.
-  std::optional<std::string> answer_plain_call(std::string_view call_json) const;
+  std::optional<std::string> answer_plain_call(std::string_view call_json, AnswerForm form) const;
 
   mutable std::mutex mutex_;
   std::map<std::string, PolicySet, std::less<>> sets_;

@@ -89,6 +89,18 @@ std::string success_answer(const Response& response) {
   return out.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
 }
 
+std::string compact_success_answer(const Response& response) {
+  if (!response.errors.empty()) return success_answer(response);
+  std::string out(1, response.decision == Decision::allow ? 'A' : 'D');
+  for (const auto& id : response.reason) {
+    if (json::plain_run_end(id, 0) != id.size() || !text::is_valid_utf8(id))
+      return success_answer(response);
+    out += '"';
+    out += id;
+  }
+  return out;
+}
+
 std::string check_parse_success() {
   return R"({"type":"success"})";
 }

@@ -23,6 +23,12 @@ ordered_json response_to_json(const Response& response);
 
 // {"type":"success","response":...,"warnings":[]}
 std::string success_answer(const Response& response);
+// The same success in the compact form of the WebAssembly wrapper's object API
+// (wasm/js/call-text.js), which builds the answer object from it without reading JSON:
+// "A" (allow) or "D" (deny), then '"' and each reason id. Only for a success without errors
+// whose ids are UTF-8 needing no JSON escapes; otherwise success_answer's text, which starts
+// with '{'.
+std::string compact_success_answer(const Response& response);
 // {"type":"success"} (CheckParseAnswer)
 std::string check_parse_success();
 // {"type":"failure","errors":[...],"warnings":[]}

@@ -119,7 +119,8 @@ std::string PolicyStore::preparse_policy_set(std::string_view id, std::string_vi
   return cedar::check_parse_success();
 }
 
-std::optional<std::string> PolicyStore::answer_plain_call(std::string_view call_json) const {
+std::optional<std::string> PolicyStore::answer_plain_call(std::string_view call_json,
+                                                          AnswerForm form) const {
   // Declared first, so run last, when nothing here holds the call's entities any more.
   struct ReleaseCallStore {
     ~ReleaseCallStore() { detail::release_call_store(); }
@@ -142,14 +143,23 @@ std::optional<std::string> PolicyStore::answer_plain_call(std::string_view call_
       entities.emplace(named->second);
     }
   }
-  return cedar::success_answer(
-      is_authorized(Request(std::move(call.request)), *policies, *entities));
+  Response response = is_authorized(Request(std::move(call.request)), *policies, *entities);
+  return form == AnswerForm::compact ? cedar::compact_success_answer(response)
+                                     : cedar::success_answer(response);
 }
 
 std::string PolicyStore::stateful_is_authorized(std::string_view call_json) const {
+  return stateful_answer(call_json, AnswerForm::json);
+}
+
+std::string PolicyStore::stateful_is_authorized_compact(std::string_view call_json) const {
+  return stateful_answer(call_json, AnswerForm::compact);
+}
+
+std::string PolicyStore::stateful_answer(std::string_view call_json, AnswerForm form) const {
   // Most calls are plain and read in one pass; the rest (and every malformed call) are
-  // read into a DOM, which words the errors.
-  if (auto answer = answer_plain_call(call_json)) return *std::move(answer);
+  // read into a DOM, which words the errors (and answers in JSON, whatever the form).
+  if (auto answer = answer_plain_call(call_json, form)) return *std::move(answer);
   auto call = parse_call(call_json);
   if (!call) return cedar::failure_answer({call.error()});
   if (auto e = check_keys(
