@@ -10,8 +10,8 @@ import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 
 const REPO = process.env.CORDON_REPO_ROOT ?? fileURLToPath(new URL('../../', import.meta.url));
-const {writeJsonValue} = new Function(
-    `${readFileSync(join(REPO, 'wasm', 'js', 'call-text.js'), 'utf8')}; return {writeJsonValue};`)();
+const CALL_TEXT = readFileSync(join(REPO, 'wasm', 'js', 'call-text.js'), 'utf8');
+const {writeJsonValue} = new Function(`${CALL_TEXT}; return {writeJsonValue};`)();
 
 const encoder = new TextEncoder();
 const SENTINEL = 0xaa;
@@ -177,7 +177,8 @@ test('object calls decide as their JSON text, with toJSON, getters and odd strin
   assertDecidesAsText(plainCall({ok: true}), 'allow');
   assertDecidesAsText(plainCall({ok: false}), 'deny');
   assertDecidesAsText(plainCall({ok: {toJSON: () => true}}), 'allow');
-  assertDecidesAsText(plainCall({ok: true, note: '\u00e9\u20ac\ud83d\ude00 \u0000 "q"\\'}), 'allow');
+  const note = '\u00e9\u20ac\ud83d\ude00 \u0000 "q"\\';
+  assertDecidesAsText(plainCall({ok: true, note}), 'allow');
   // A lone surrogate is written as its escape, which the core refuses either way.
   assertDecidesAsText(plainCall({ok: true, note: 'lone \ud800'}));
   const withGetter = plainCall({});
@@ -205,7 +206,8 @@ test('a getter that calls cordon while the call is written does not disturb it',
 });
 
 test('enumerable keys added to Object.prototype are not sent, as JSON.stringify does not', () => {
-  Object.defineProperty(Object.prototype, 'ok', {value: false, enumerable: true, configurable: true});
+  const inherited = {value: false, enumerable: true, configurable: true};
+  Object.defineProperty(Object.prototype, 'ok', inherited);
   try {
     assertDecidesAsText(plainCall({}), 'deny');
     const call = plainCall({ok: true});

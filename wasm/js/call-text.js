@@ -49,14 +49,17 @@ function callWithText(module, decide, text, readAnswer = answerText) {
 // values are written: objects whose prototype is Object.prototype or null, arrays, strings,
 // numbers, booleans and null. Anything else (toJSON, class instances, BigInt, nesting past
 // MAX_WRITTEN_DEPTH, which includes cycles, or a full buffer) answers -1, and the caller
-// goes through JSON.stringify, which serializes or refuses it.
+// goes through JSON.stringify, which serializes or refuses it (getters met before that
+// point then run a second time).
 const MAX_WRITTEN_DEPTH = 64;
-const HEX_DIGITS = new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
+const HEX_DIGITS =
+    new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 // For each ASCII code: 0 if it stands for itself, else the letter after the backslash that
 // JSON.stringify writes for it ('u' for \u00XX).
 const ASCII_ESCAPES = new Uint8Array(128);
 for (let code = 0; code < 0x20; code++) ASCII_ESCAPES[code] = 0x75;
-for (const [code, letter] of [[8, 'b'], [9, 't'], [10, 'n'], [12, 'f'], [13, 'r'], [34, '"'], [92, '\\']]) {
+const SHORT_ESCAPES = [[8, 'b'], [9, 't'], [10, 'n'], [12, 'f'], [13, 'r'], [34, '"'], [92, '\\']];
+for (const [code, letter] of SHORT_ESCAPES) {
   ASCII_ESCAPES[code] = letter.charCodeAt(0);
 }
 
@@ -292,7 +295,8 @@ function decisionAt(module, spanAddress) {
   if (first !== 0x41 && first !== 0x44) {
     return decisionAnswer(decoder.decode(heap.subarray(start, start + size)));
   }
-  const reason = size === 1 ? [] : decoder.decode(heap.subarray(start + 2, start + size)).split('"');
+  const reason =
+      size === 1 ? [] : decoder.decode(heap.subarray(start + 2, start + size)).split('"');
   const decision = first === 0x41 ? 'allow' : 'deny';
   return {type: 'success', response: {decision, diagnostics: {reason, errors: []}}, warnings: []};
 }

@@ -50,8 +50,9 @@ const core = instantiateCoreSync();
 function init() { return Promise.resolve(); }
 
 function isAuthorized(call) {
-  return callWithJson(core, core._cordon_is_authorized_at, call, 'the authorization call', decisionAt,
-                      decisionFailure);
+  return callWithJson(
+      core, core._cordon_is_authorized_at, call, 'the authorization call', decisionAt,
+      decisionFailure);
 }
 
 function isAuthorizedJson(callJson) {
@@ -78,8 +79,9 @@ function preparseEntities(id, entities) {
 }
 
 function statefulIsAuthorized(call) {
-  return callWithJson(core, core._cordon_stateful_decision_at, call, 'the authorization call', decisionAt,
-                      decisionFailure);
+  return callWithJson(
+      core, core._cordon_stateful_decision_at, call, 'the authorization call', decisionAt,
+      decisionFailure);
 }
 
 function statefulIsAuthorizedJson(callJson) {

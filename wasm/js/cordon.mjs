@@ -108,8 +108,9 @@ function loadedCore() {
 /** Decides a request: cedar-wasm's isAuthorized. Malformed input gives {type: "failure"}. */
 export function isAuthorized(call) {
   const module = loadedCore();
-  return callWithJson(module, module._cordon_is_authorized_at, call, 'the authorization call', decisionAt,
-                      decisionFailure);
+  return callWithJson(
+      module, module._cordon_is_authorized_at, call, 'the authorization call', decisionAt,
+      decisionFailure);
 }
 
 /** isAuthorized on JSON text, answering JSON text; integers keep all 64 bits. */
@@ -144,8 +145,9 @@ export function preparseEntities(id, entities) {
 /** isAuthorized with the policies named by call.preparsedPolicySetId. */
 export function statefulIsAuthorized(call) {
   const module = loadedCore();
-  return callWithJson(module, module._cordon_stateful_decision_at, call, 'the authorization call', decisionAt,
-                      decisionFailure);
+  return callWithJson(
+      module, module._cordon_stateful_decision_at, call, 'the authorization call', decisionAt,
+      decisionFailure);
 }
 
 /** statefulIsAuthorized on JSON text, answering JSON text. */
