@@ -4,6 +4,7 @@
 // installed package, calls given as objects decide exactly as the same calls given as text.
 import * as cordon from 'cordon-policy';
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {test} from 'node:test';
@@ -132,7 +133,26 @@ test('values JSON.stringify transforms or refuses are left to it', () => {
   const hidden = {};
   Object.defineProperty(hidden, 'toJSON', {value: () => 'hidden', enumerable: false});
   refused.push(hidden);
+  // Boxed primitives are serialized as their primitive whatever their prototype.
+  for (const prototype of [null, Object.prototype]) {
+    for (const boxed of [Object(5), Object('ab'), Object(false)]) {
+      refused.push(Object.setPrototypeOf(boxed, prototype), {nested: [boxed]});
+    }
+  }
   for (const value of refused) assert.equal(written(value), null, String(typeof value));
+});
+
+test('JSON.rawJSON values are left to JSON.stringify, which writes their text', () => {
+  // Node 20 has JSON.rawJSON behind a flag: a child process with it checks the writer.
+  const script = `
+    const source = ${JSON.stringify(CALL_TEXT)};
+    const writeJsonValue = new Function(source + '; return writeJsonValue;')();
+    const heap = new Uint8Array(64);
+    const raw = JSON.rawJSON('5');
+    process.stdout.write(JSON.stringify([JSON.stringify({n: raw}),
+        writeJsonValue(raw, heap, 0, 64, 0), writeJsonValue({n: raw}, heap, 0, 64, 0)]));`;
+  const out = execFileSync(process.execPath, ['--harmony-json-parse-with-source', '-e', script]);
+  assert.deepEqual(JSON.parse(out), ['{"n":5}', -1, -1]);
 });
 
 test('in a small buffer the text is written whole or not at all, never past the end', () => {
@@ -205,6 +225,14 @@ test('a getter that calls cordon while the call is written does not disturb it',
   assert.equal(inner.response.decision, 'deny');
 });
 
+test('a reason id that begins with U+FEFF keeps it', () => {
+  const policies = {'\ufeffa': 'permit(principal, action, resource);'};
+  cordon.preparsePolicySet('bom', {staticPolicies: policies});
+  const call = {...plainCall({}), preparsedPolicySetId: 'bom'};
+  assertDecidesAsText(call, 'allow');
+  assert.deepEqual(cordon.statefulIsAuthorized(call).response.diagnostics.reason, ['\ufeffa']);
+});
+
 test('enumerable keys added to Object.prototype are not sent, as JSON.stringify does not', () => {
   const inherited = {value: false, enumerable: true, configurable: true};
   Object.defineProperty(Object.prototype, 'ok', inherited);
@@ -212,6 +240,21 @@ test('enumerable keys added to Object.prototype are not sent, as JSON.stringify 
     assertDecidesAsText(plainCall({}), 'deny');
     const call = plainCall({ok: true});
     assertDecidesAsText(call, 'allow');
+  } finally {
+    delete Object.prototype.ok;
+  }
+  // Added by a getter while the call is written: the context, written after it, would have
+  // sent ok: true and been allowed.
+  const call = plainCall({});
+  Object.defineProperty(call, 'action', {
+    enumerable: true,
+    get() {
+      Object.defineProperty(Object.prototype, 'ok', {...inherited, value: true});
+      return {type: 'Action', id: 'view'};
+    },
+  });
+  try {
+    assert.equal(cordon.statefulIsAuthorized(call).response.decision, 'deny');
   } finally {
     delete Object.prototype.ok;
   }

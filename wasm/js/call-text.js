@@ -11,7 +11,8 @@ const encoder = new TextEncoder();
 // The decisions' text goes into the core's memory as UTF-8 written there directly, and each
 // answer is decoded where the core left it: embind's std::string copies text byte by byte in
 // JavaScript both ways. Calls up to INBOX_BYTES reuse one buffer.
-const decoder = new TextDecoder();
+// ignoreBOM: a reason id may begin with U+FEFF, which a default decoder would drop.
+const decoder = new TextDecoder('utf-8', {ignoreBOM: true});
 const INBOX_BYTES = 64 * 1024;
 let inbox = 0;
 // True while a call value is being written into the inbox: a getter in the value that calls
@@ -47,11 +48,15 @@ function callWithText(module, decide, text, readAnswer = answerText) {
 // compares them), in two thirds of the time: Node 20's JSON.stringify took longer than the
 // core took to decide a small call, and its text was then encoded once more. Only plain
 // values are written: objects whose prototype is Object.prototype or null, arrays, strings,
-// numbers, booleans and null. Anything else (toJSON, class instances, BigInt, nesting past
-// MAX_WRITTEN_DEPTH, which includes cycles, or a full buffer) answers -1, and the caller
-// goes through JSON.stringify, which serializes or refuses it (getters met before that
-// point then run a second time).
+// numbers, booleans and null. Anything else (toJSON, class instances, boxed primitives,
+// JSON.rawJSON values, BigInt, nesting past MAX_WRITTEN_DEPTH, which includes cycles, or a
+// full buffer) answers -1, and the caller goes through JSON.stringify, which serializes or
+// refuses it (getters met before that point then run a second time). One difference is
+// left, as no cheap test sees it: a BigInt object (Object(1n)) whose prototype was replaced
+// by Object.prototype or null is written as {}, where JSON.stringify throws.
 const MAX_WRITTEN_DEPTH = 64;
+const objectToString = Object.prototype.toString;
+const isRawJson = typeof JSON.isRawJSON === 'function' ? JSON.isRawJSON : () => false;
 const HEX_DIGITS =
     new Uint8Array([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]);
 // For each ASCII code: 0 if it stands for itself, else the letter after the backslash that
@@ -169,6 +174,9 @@ function writeJsonValue(value, heap, at, end, depth) {
   }
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return -1;
+  // Number, String and Boolean objects are serialized as their primitive whatever their
+  // prototype (their internal slot, which this tag reveals), rawJSON values as their text.
+  if (objectToString.call(value) !== '[object Object]' || isRawJson(value)) return -1;
   heap[at++] = 123;
   let first = true;
   // for-in visits the own keys in JSON.stringify's order; inherited ones are ruled out by
@@ -215,8 +223,9 @@ function callWithValue(module, decide, value, readAnswer) {
   } finally {
     writingCall = false;
   }
-  // A getter that called cordon may have grown the memory, leaving `heap` detached.
-  if (end < 0 || module.HEAPU8 !== heap) return null;
+  // A getter that called cordon may have grown the memory, leaving `heap` detached; one that
+  // added an enumerable key to Object.prototype has had it written.
+  if (end < 0 || module.HEAPU8 !== heap || !noInheritedKeys()) return null;
   return readAnswer(module, decide(inbox, end - inbox));
 }
 
