@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -29,6 +30,13 @@ EntityUid uid_of(uint32_t n) {
   // Few types, ids of every length class (short strings, long ones past 8 bytes).
   return {n % 3 == 0 ? "A" : (n % 3 == 1 ? "Ns::Group" : "B"),
           "id-" + std::string(n % 11, 'x') + std::to_string(n)};
+}
+
+Entity entity_with(EntityUid uid, std::vector<EntityUid> parents) {
+  Entity entity;
+  entity.uid = std::move(uid);
+  entity.parents = std::move(parents);
+  return entity;
 }
 
 // Ancestors by a plain search of the parent lists, looking up parents in `stores` in order.
@@ -143,10 +151,8 @@ TEST(EntityStore, AnOverlayTakesTheBaseStoresAncestors) {
   ASSERT_FALSE(base.compute_ancestors().has_value());
   EntityStore overlay;
   overlay.base = &base;
-  Entity user;
-  user.uid = {"User", "u"};
-  user.parents = {uid_of(3), uid_of(40), EntityUid{"Tenant", "t"}};
-  overlay.insert_or_assign(std::move(user));
+  overlay.insert_or_assign(
+      entity_with({"User", "u"}, {uid_of(3), uid_of(40), EntityUid{"Tenant", "t"}}));
   ASSERT_FALSE(overlay.compute_ancestors().has_value());
   EntityStore moved = std::move(overlay);  // the ancestor sets stay valid
   const Entity* found = moved.find(EntityUid{"User", "u"});
@@ -157,15 +163,9 @@ TEST(EntityStore, AnOverlayTakesTheBaseStoresAncestors) {
 
 TEST(EntityStore, ReclosingSomeEntitiesKeepsTheOthers) {
   EntityStore store;
-  Entity child;
-  child.uid = {"A", "child"};
-  child.parents = {{"Action", "group"}};
-  store.insert_or_assign(std::move(child));
+  store.insert_or_assign(entity_with({"A", "child"}, {{"Action", "group"}}));
   ASSERT_FALSE(store.compute_ancestors().has_value());
-  Entity group;
-  group.uid = {"Action", "group"};
-  group.parents = {{"Action", "top"}};
-  store.insert_or_assign(std::move(group));
+  store.insert_or_assign(entity_with({"Action", "group"}, {{"Action", "top"}}));
   store.compute_ancestors_of({{"Action", "group"}});
   EXPECT_EQ(as_set(store.find({"Action", "group"})->ancestors),
             (std::set<EntityUid>{{"Action", "top"}}));
@@ -176,18 +176,10 @@ TEST(EntityStore, ReclosingSomeEntitiesKeepsTheOthers) {
 
 TEST(EntityStore, ReplacingAnEntityKeepsTheSetsThatPointIntoIt) {
   EntityStore store;
-  Entity parent;
-  parent.uid = {"G", "parent"};
-  parent.parents = {{"G", "a-grandparent-with-a-long-id"}};
-  store.insert_or_assign(std::move(parent));
-  Entity child;
-  child.uid = {"U", "child"};
-  child.parents = {{"G", "parent"}};
-  store.insert_or_assign(std::move(child));
+  store.insert_or_assign(entity_with({"G", "parent"}, {{"G", "a-grandparent-with-a-long-id"}}));
+  store.insert_or_assign(entity_with({"U", "child"}, {{"G", "parent"}}));
   ASSERT_FALSE(store.compute_ancestors().has_value());
-  Entity replacement;
-  replacement.uid = {"G", "parent"};
-  store.insert_or_assign(std::move(replacement));
+  store.insert_or_assign(entity_with({"G", "parent"}, {}));
   EXPECT_EQ(store.size(), 2u);
   EXPECT_TRUE(store.find({"G", "parent"})->parents.empty());
   // The child's set was computed before and still names the old grandparent.

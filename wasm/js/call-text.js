@@ -19,12 +19,16 @@ let inbox = 0;
 // cordon again must not write there too.
 let writingCall = false;
 
-// The text of the answer whose {data, size} span the core returned at `spanAddress`.
-function answerText(module, spanAddress) {
+// The bytes of the answer whose {data, size} span the core returned at `spanAddress`.
+function answerBytes(module, spanAddress) {
   const span = spanAddress >>> 2;
   const words = module.HEAPU32;  // read after the call: memory may have grown during it
   const start = words[span];
-  return decoder.decode(module.HEAPU8.subarray(start, start + words[span + 1]));
+  return module.HEAPU8.subarray(start, start + words[span + 1]);
+}
+
+function answerText(module, spanAddress) {
+  return decoder.decode(answerBytes(module, spanAddress));
 }
 
 // readAnswer(module, span) of decide on text (answerText by default).
@@ -255,57 +259,14 @@ function callWithJson(module, decide, value, what, readAnswer, failure) {
 }
 
 // ---- Answers
-// A decision's answer as an object. The core writes a success without errors in one fixed
-// shape (engine/src/cedar/answer_json.cpp), which is read here without JSON.parse, a third
-// of a small call's time; anything else (errors, escapes in a policy id) is parsed.
-const ANSWER_HEAD = '{"type":"success","response":{"decision":"';
-const ANSWER_ALLOW = 'allow","diagnostics":{"reason":[';
-const ANSWER_DENY = 'deny","diagnostics":{"reason":[';
-const ANSWER_TAIL = '],"errors":[]}},"warnings":[]}';
-
-function decisionAnswer(text) {
-  const end = text.length - ANSWER_TAIL.length;
-  let at = ANSWER_HEAD.length;
-  let decision = null;
-  if (text.startsWith(ANSWER_HEAD) && text.endsWith(ANSWER_TAIL)) {
-    if (text.startsWith(ANSWER_ALLOW, at)) {
-      decision = 'allow';
-      at += ANSWER_ALLOW.length;
-    } else if (text.startsWith(ANSWER_DENY, at)) {
-      decision = 'deny';
-      at += ANSWER_DENY.length;
-    }
-  }
-  const reason = [];
-  while (decision !== null && at < end) {
-    const close = text.indexOf('"', at + 1);
-    if (text.charCodeAt(at) !== 34 || close < 0 || close >= end) break;
-    const id = text.slice(at + 1, close);
-    if (id.includes('\\')) break;  // an escaped id: JSON.parse reads it
-    reason.push(id);
-    at = close + 1;
-    if (at === end) break;
-    if (text.charCodeAt(at) !== 44 || at + 1 === end) break;  // a comma, then another id
-    at++;
-  }
-  if (decision === null || at !== end) return JSON.parse(text);
-  return {type: 'success', response: {decision, diagnostics: {reason, errors: []}}, warnings: []};
-}
-
 // The answer object of a decision from its span: the compact answer of json_api.h ("A" or
-// "D", then '"' and each reason id), or else the answer's JSON text.
+// "D", then '"' and each reason id), built without reading JSON, or else the answer's JSON
+// text (errors, escapes in a policy id, the stateless isAuthorized).
 function decisionAt(module, spanAddress) {
-  const span = spanAddress >>> 2;
-  const words = module.HEAPU32;
-  const start = words[span];
-  const size = words[span + 1];
-  const heap = module.HEAPU8;
-  const first = size > 0 ? heap[start] : 0;
-  if (first !== 0x41 && first !== 0x44) {
-    return decisionAnswer(decoder.decode(heap.subarray(start, start + size)));
-  }
-  const reason =
-      size === 1 ? [] : decoder.decode(heap.subarray(start + 2, start + size)).split('"');
+  const bytes = answerBytes(module, spanAddress);
+  const first = bytes.length > 0 ? bytes[0] : 0;
+  if (first !== 0x41 && first !== 0x44) return JSON.parse(decoder.decode(bytes));
+  const reason = bytes.length === 1 ? [] : decoder.decode(bytes.subarray(2)).split('"');
   const decision = first === 0x41 ? 'allow' : 'deny';
   return {type: 'success', response: {decision, diagnostics: {reason, errors: []}}, warnings: []};
 }

@@ -62,25 +62,12 @@ std::string_view text_at(uintptr_t data, size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
-uintptr_t is_authorized_at(uintptr_t data, size_t size) {
-  return keep_answer(cordon::json_api::is_authorized(text_at(data, size)));
-}
-
 std::string preparse_policy_set_json(const std::string& id, const std::string& policies_json) {
   return policy_store().preparse_policy_set(id, policies_json);
 }
 
 std::string preparse_entities_json(const std::string& id, const std::string& entities_json) {
   return policy_store().preparse_entities(id, entities_json);
-}
-
-uintptr_t stateful_is_authorized_at(uintptr_t data, size_t size) {
-  return keep_answer(policy_store().stateful_is_authorized(text_at(data, size)));
-}
-
-// For the wrapper's object API: the compact answer of json_api.h.
-uintptr_t stateful_decision_at(uintptr_t data, size_t size) {
-  return keep_answer(policy_store().stateful_is_authorized_compact(text_at(data, size)));
 }
 
 std::string engine_version() {
@@ -169,13 +156,14 @@ class ReplayStoreHandle {
 // 75 ns a call, more than decoding the answer.
 extern "C" {
 EMSCRIPTEN_KEEPALIVE uintptr_t cordon_is_authorized_at(uintptr_t data, size_t size) {
-  return is_authorized_at(data, size);
+  return keep_answer(cordon::json_api::is_authorized(text_at(data, size)));
 }
 EMSCRIPTEN_KEEPALIVE uintptr_t cordon_stateful_is_authorized_at(uintptr_t data, size_t size) {
-  return stateful_is_authorized_at(data, size);
+  return keep_answer(policy_store().stateful_is_authorized(text_at(data, size)));
 }
+// For the wrapper's object API: the compact answer of json_api.h.
 EMSCRIPTEN_KEEPALIVE uintptr_t cordon_stateful_decision_at(uintptr_t data, size_t size) {
-  return stateful_decision_at(data, size);
+  return keep_answer(policy_store().stateful_is_authorized_compact(text_at(data, size)));
 }
 }
 
